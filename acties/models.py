@@ -1,0 +1,438 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from pijlers.history import tracked_history
+from pijlers.models import Actielijn, Programma
+
+from .constants import (
+    ActieStatus,
+    OrganisatieSoort,
+    RaadsopdrachtSoort,
+    RaadsopdrachtStatus,
+)
+
+GEEN_PERSOONSGEGEVENS = _("Noteer hier nooit gegevens over individuele slachtoffers.")
+
+
+class Organisatie(models.Model):
+    """A partner organisation, or a municipal department that owns actions."""
+
+    naam = models.CharField(_("naam"), max_length=200, unique=True)
+    afkorting = models.CharField(_("afkorting"), max_length=30, blank=True)
+    soort = models.CharField(
+        _("soort"),
+        max_length=20,
+        choices=OrganisatieSoort.choices,
+        default=OrganisatieSoort.OVERIG,
+    )
+
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        ordering = ["naam"]
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class Actie(models.Model):
+    """An action under an action line: what is being done, by whom, how far it is."""
+
+    programma = models.ForeignKey(
+        Programma,
+        on_delete=models.PROTECT,
+        related_name="acties",
+        verbose_name=_("programma"),
+        editable=False,
+        help_text=_("volgt uit de actielijn; nodig voor unieke codes per programma"),
+    )
+    actielijn = models.ForeignKey(
+        Actielijn,
+        on_delete=models.PROTECT,
+        related_name="acties",
+        verbose_name=_("actielijn"),
+    )
+    code = models.CharField(
+        _("code"), max_length=20, help_text=_("uniek binnen het programma, bijv. 4.1")
+    )
+    titel = models.CharField(_("titel"), max_length=250)
+    omschrijving = models.TextField(
+        _("omschrijving"), blank=True, help_text=GEEN_PERSOONSGEGEVENS
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ActieStatus.choices,
+        default=ActieStatus.GEPLAND,
+    )
+    voortgang = models.PositiveSmallIntegerField(
+        _("voortgang (%)"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    trekker = models.ForeignKey(
+        Organisatie,
+        on_delete=models.PROTECT,
+        related_name="getrokken_acties",
+        verbose_name=_("trekker"),
+        null=True,
+        blank=True,
+    )
+    partners = models.ManyToManyField(
+        Organisatie,
+        through="ActiePartner",
+        related_name="partner_in_acties",
+        verbose_name=_("partners"),
+        blank=True,
+    )
+    gepland_start = models.DateField(_("geplande start"), null=True, blank=True)
+    gepland_eind = models.DateField(_("gepland einde"), null=True, blank=True)
+    seksuele_uitbuiting = models.BooleanField(_("seksuele uitbuiting"), default=False)
+    arbeidsuitbuiting = models.BooleanField(_("arbeidsuitbuiting"), default=False)
+    criminele_uitbuiting = models.BooleanField(_("criminele uitbuiting"), default=False)
+    doelgroep_minderjarig = models.BooleanField(_("minderjarigen"), default=False)
+    doelgroep_meerderjarig = models.BooleanField(_("meerderjarigen"), default=False)
+    budget = models.DecimalField(
+        _("budget (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    is_voorbeeld = models.BooleanField(
+        _("voorbeeld"),
+        default=False,
+        help_text=_("illustratieve actie voor demonstratie, geen besluit van de raad"),
+    )
+    versie = models.PositiveIntegerField(
+        _("versie"),
+        default=1,
+        editable=False,
+        help_text=_("verhoogd bij elke wijziging; weigert een verouderde bewerking"),
+    )
+    gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("actie")
+        verbose_name_plural = _("acties")
+        ordering = ["programma", "actielijn__nummer", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programma", "code"],
+                name="actie_code_uniek_per_programma",
+                violation_error_message=_(
+                    "Dit programma heeft al een actie met deze code."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(voortgang__gte=0) & Q(voortgang__lte=100),
+                name="actie_voortgang_0_100",
+                violation_error_message=_("De voortgang ligt tussen 0 en 100 procent."),
+            ),
+            models.CheckConstraint(
+                condition=Q(gepland_start__isnull=True)
+                | Q(gepland_eind__isnull=True)
+                | Q(gepland_eind__gte=F("gepland_start")),
+                name="actie_eind_niet_voor_start",
+                violation_error_message=_(
+                    "Het geplande einde mag niet vóór de geplande start liggen."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0),
+                name="actie_budget_niet_negatief",
+                violation_error_message=_("Het budget kan niet negatief zijn."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "gepland_eind"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.titel}"
+
+    def clean(self) -> None:
+        if self.actielijn_id and self.programma_id != self.actielijn.programma_id:
+            raise ValidationError(
+                {"actielijn": _("De actielijn hoort bij een ander programma.")}
+            )
+
+
+class ActiePartner(models.Model):
+    """Link between an action and a partner organisation, with its own history."""
+
+    actie = models.ForeignKey(
+        Actie,
+        on_delete=models.CASCADE,
+        related_name="partner_koppelingen",
+        verbose_name=_("actie"),
+    )
+    organisatie = models.ForeignKey(
+        Organisatie,
+        on_delete=models.PROTECT,
+        related_name="actie_koppelingen",
+        verbose_name=_("organisatie"),
+    )
+
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("partner van een actie")
+        verbose_name_plural = _("partners van acties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actie", "organisatie"],
+                name="actie_partner_uniek",
+                violation_error_message=_(
+                    "Deze organisatie is al partner van de actie."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actie.code} – {self.organisatie}"
+
+
+class Voortgangsupdate(models.Model):
+    """A dated narrative progress report on an action."""
+
+    actie = models.ForeignKey(
+        Actie,
+        on_delete=models.PROTECT,
+        related_name="voortgangsupdates",
+        verbose_name=_("actie"),
+    )
+    datum = models.DateField(_("datum"))
+    tekst = models.TextField(_("tekst"), help_text=GEEN_PERSOONSGEGEVENS)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="voortgangsupdates",
+        verbose_name=_("auteur"),
+    )
+
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("voortgangsupdate")
+        verbose_name_plural = _("voortgangsupdates")
+        ordering = ["actie", "-datum", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.actie.code} {self.datum:%Y-%m-%d}"
+
+
+class Indicator(models.Model):
+    """A measurable result of an action, with baseline and target."""
+
+    actie = models.ForeignKey(
+        Actie,
+        on_delete=models.PROTECT,
+        related_name="indicatoren",
+        verbose_name=_("actie"),
+    )
+    naam = models.CharField(_("naam"), max_length=250)
+    eenheid = models.CharField(
+        _("eenheid"), max_length=50, blank=True, help_text=_("bijvoorbeeld hotels")
+    )
+    nulwaarde = models.DecimalField(
+        _("nulmeting"), max_digits=14, decimal_places=2, default=0
+    )
+    nulwaarde_datum = models.DateField(_("datum nulmeting"), null=True, blank=True)
+    streefwaarde = models.DecimalField(
+        _("streefwaarde"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    streefdatum = models.DateField(_("streefdatum"), null=True, blank=True)
+
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicatoren")
+        ordering = ["actie", "naam"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actie", "naam"],
+                name="indicator_naam_uniek_per_actie",
+                violation_error_message=_(
+                    "Deze actie heeft al een indicator met deze naam."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class Meting(models.Model):
+    """A dated measurement of an indicator."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="metingen",
+        verbose_name=_("indicator"),
+    )
+    datum = models.DateField(_("datum"))
+    waarde = models.DecimalField(_("waarde"), max_digits=14, decimal_places=2)
+    toelichting = models.TextField(
+        _("toelichting"), blank=True, help_text=GEEN_PERSOONSGEGEVENS
+    )
+
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("meting")
+        verbose_name_plural = _("metingen")
+        ordering = ["indicator", "datum"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "datum"],
+                name="meting_een_per_dag",
+                violation_error_message=_(
+                    "Voor deze indicator is op deze datum al een meting vastgelegd."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.waarde} ({self.datum:%Y-%m-%d})"
+
+
+class Raadsopdracht(models.Model):
+    """A council mandate: a motion, amendment, commitment or decision point.
+
+    Mandates are an instance-wide register: they can predate, outlive and span
+    programmes (motion H.4 of 2019 is carried out by an action of 2025).
+    """
+
+    soort = models.CharField(
+        _("soort"), max_length=20, choices=RaadsopdrachtSoort.choices
+    )
+    nummer = models.CharField(
+        _("nummer"), max_length=40, help_text=_("bijvoorbeeld H.4 of beslispunt III")
+    )
+    titel = models.CharField(_("titel"), max_length=250)
+    tekst = models.TextField(_("tekst"), blank=True)
+    indieners = models.CharField(_("indiener(s)"), max_length=250, blank=True)
+    datum_aangenomen = models.DateField(_("aangenomen op"), null=True, blank=True)
+    vergadering = models.CharField(_("vergadering"), max_length=250, blank=True)
+    ris_nummer = models.CharField(_("RIS-nummer"), max_length=30, blank=True)
+    programma = models.ForeignKey(
+        Programma,
+        on_delete=models.PROTECT,
+        related_name="raadsopdrachten",
+        verbose_name=_("programma"),
+        null=True,
+        blank=True,
+        help_text=_("het programma bij welks besluit de opdracht hoort, als dat zo is"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=30,
+        choices=RaadsopdrachtStatus.choices,
+        default=RaadsopdrachtStatus.OPEN,
+    )
+    deadline = models.DateField(_("uiterste datum"), null=True, blank=True)
+    afdoening_toelichting = models.TextField(
+        _("toelichting op de afdoening"), blank=True
+    )
+    afgedaan_op = models.DateField(_("afgedaan op"), null=True, blank=True)
+    afdoeningsdocument = models.CharField(
+        _("afdoeningsdocument"),
+        max_length=120,
+        blank=True,
+        help_text=_("kenmerk van de brief of het besluit, bijvoorbeeld BOW/2019.171"),
+    )
+    acties = models.ManyToManyField(
+        Actie,
+        through="RaadsopdrachtActie",
+        related_name="raadsopdrachten",
+        verbose_name=_("acties"),
+        blank=True,
+    )
+
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("raadsopdracht")
+        verbose_name_plural = _("raadsopdrachten")
+        ordering = ["-datum_aangenomen", "nummer"]
+        permissions = [
+            ("propose_settlement_raadsopdracht", _("Kan afdoening voorstellen")),
+            ("settle_raadsopdracht", _("Kan afdoening bevestigen (afgedaan)")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ris_nummer", "nummer"],
+                condition=~Q(ris_nummer=""),
+                name="raadsopdracht_nummer_uniek_per_ris",
+                violation_error_message=_(
+                    "Er is al een raadsopdracht met dit nummer en RIS-nummer."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=RaadsopdrachtStatus.AFGEDAAN)
+                    & Q(afgedaan_op__isnull=False)
+                    & ~Q(afdoeningsdocument="")
+                )
+                | (
+                    ~Q(status=RaadsopdrachtStatus.AFGEDAAN)
+                    & Q(afgedaan_op__isnull=True)
+                ),
+                name="raadsopdracht_afgedaan_met_datum_en_document",
+                violation_error_message=_(
+                    "Een raadsopdracht is afgedaan met een datum en een "
+                    "afdoeningsdocument, en heeft alleen dan een afdoeningsdatum."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nummer} {self.titel}"
+
+
+class RaadsopdrachtActie(models.Model):
+    """Link between a mandate and an action that carries it out, and why."""
+
+    raadsopdracht = models.ForeignKey(
+        Raadsopdracht,
+        on_delete=models.CASCADE,
+        related_name="actie_koppelingen",
+        verbose_name=_("raadsopdracht"),
+    )
+    actie = models.ForeignKey(
+        Actie,
+        on_delete=models.CASCADE,
+        related_name="raadsopdracht_koppelingen",
+        verbose_name=_("actie"),
+    )
+    toelichting = models.TextField(
+        _("toelichting"), help_text=_("waarom deze actie de opdracht uitvoert")
+    )
+
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("koppeling raadsopdracht-actie")
+        verbose_name_plural = _("koppelingen raadsopdracht-actie")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["raadsopdracht", "actie"],
+                name="raadsopdracht_actie_uniek",
+                violation_error_message=_(
+                    "Deze actie is al aan deze raadsopdracht gekoppeld."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.raadsopdracht.nummer} – {self.actie.code}"

@@ -1,0 +1,155 @@
+"""Audit-history machinery shared by every app's services.
+
+Every write in this project goes through a service, and every service ends in
+one of the helpers below, so that each change leaves exactly one history row
+that names a user and a reason. Relations that need history are explicit link
+models with their own ``HistoricalRecords``; ``sync_links`` writes them row by
+row, because Django's ``RelatedManager.set()`` uses ``bulk_create`` and would
+leave no history.
+"""
+
+import contextlib
+import contextvars
+import datetime
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+from simple_history.models import HistoricalRecords
+
+M = TypeVar("M", bound=models.Model)
+
+_recorded_at: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
+    "recorded_at", default=None
+)
+
+
+@contextlib.contextmanager
+def recorded_at(when: datetime.datetime | None) -> Iterator[None]:
+    """Date the history rows written inside the block at ``when``.
+
+    Only for loading records from documents of known date (and synthetic data),
+    so that the programme as of a past date can be reconstructed; the reason of
+    such a row must say where it came from.
+    """
+    token = _recorded_at.set(when)
+    try:
+        yield
+    finally:
+        _recorded_at.reset(token)
+
+
+def _stamp(instance: models.Model, *, user, reason: str) -> None:
+    instance._history_user = user
+    instance._change_reason = reason
+    when = _recorded_at.get()
+    if when is not None:
+        instance._history_date = when
+    else:
+        # An instance reused after a dated load must not carry the old date on.
+        instance.__dict__.pop("_history_date", None)
+
+
+def tracked_history(**kwargs) -> HistoricalRecords:
+    """The ``HistoricalRecords`` every domain model uses (one place to tune it)."""
+    return HistoricalRecords(**kwargs)
+
+
+def system_user():
+    """The named account that history rows show for changes made by commands."""
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=settings.SYSTEM_USERNAME,
+        defaults={"first_name": "Systeem", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reden": _("Geef een reden voor deze wijziging.")})
+    return reason
+
+
+def save_with_history(instance: M, *, user, reason: str) -> M:
+    """Validate and save ``instance``; its history row names ``user`` and ``reason``."""
+    reason = _require_reason(reason)
+    instance.full_clean()
+    _stamp(instance, user=user, reason=reason)
+    instance.save()
+    return instance
+
+
+def delete_with_history(instance: models.Model, *, user, reason: str) -> None:
+    """Delete ``instance``, leaving a '-' history row with ``user`` and ``reason``."""
+    reason = _require_reason(reason)
+    _stamp(instance, user=user, reason=reason)
+    instance.delete()
+
+
+def sync_links(
+    *,
+    owner: models.Model,
+    link_model: type[models.Model],
+    owner_field: str,
+    target_field: str,
+    targets: Iterable[models.Model],
+    user,
+    reason: str,
+) -> bool:
+    """Make the links of ``owner`` be exactly ``targets``, one history row per change.
+
+    Returns whether anything changed.
+    """
+    wanted = {target.pk: target for target in targets}
+    existing = {
+        getattr(link, f"{target_field}_id"): link
+        for link in link_model.objects.filter(**{owner_field: owner})
+    }
+    changed = False
+    for target_pk, link in existing.items():
+        if target_pk not in wanted:
+            delete_with_history(link, user=user, reason=reason)
+            changed = True
+    for target_pk, target in wanted.items():
+        if target_pk not in existing:
+            link = link_model(**{owner_field: owner, target_field: target})
+            save_with_history(link, user=user, reason=reason)
+            changed = True
+    return changed
+
+
+def model_changes(instance: models.Model, values: dict) -> dict:
+    """Set ``values`` on ``instance``; return ``{field: (old, new)}`` per change."""
+    changes = {}
+    for name, new in values.items():
+        old = getattr(instance, name)
+        if old != new:
+            changes[name] = (old, new)
+            setattr(instance, name, new)
+    return changes
+
+
+def create_with_history(model: type[M], *, user, reason: str, **values) -> M:
+    """Create a ``model`` from ``values`` with a '+' history row."""
+    return save_with_history(model(**values), user=user, reason=reason)
+
+
+def update_with_history(instance: M, *, user, reason: str, **values) -> bool:
+    """Apply ``values``; save with a '~' history row only if something changed.
+
+    Returns whether anything changed, so that repeating an update (an idempotent
+    import, a form saved twice) leaves no empty history rows.
+    """
+    if not model_changes(instance, values):
+        return False
+    save_with_history(instance, user=user, reason=reason)
+    return True
