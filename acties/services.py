@@ -1,0 +1,273 @@
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pijlers.history import (
+    create_with_history,
+    delete_with_history,
+    model_changes,
+    save_with_history,
+    sync_links,
+    update_with_history,
+)
+from pijlers.models import Actielijn
+
+from .constants import RaadsopdrachtStatus
+from .models import (
+    Actie,
+    ActiePartner,
+    Indicator,
+    Meting,
+    Organisatie,
+    Raadsopdracht,
+    RaadsopdrachtActie,
+    Voortgangsupdate,
+)
+
+
+class StaleVersionError(ValidationError):
+    """Someone else saved the action after this edit started; nothing was saved."""
+
+
+# --- Organisatie -----------------------------------------------------------------
+
+
+@transaction.atomic
+def organisatie_create(*, user, reason: str, **values) -> Organisatie:
+    return create_with_history(Organisatie, user=user, reason=reason, **values)
+
+
+@transaction.atomic
+def organisatie_update(
+    *, organisatie: Organisatie, user, reason: str, **values
+) -> bool:
+    return update_with_history(organisatie, user=user, reason=reason, **values)
+
+
+# --- Actie -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def actie_create(
+    *,
+    actielijn: Actielijn,
+    partners: Iterable[Organisatie] = (),
+    user,
+    reason: str,
+    **values,
+) -> Actie:
+    actie = create_with_history(
+        Actie,
+        actielijn=actielijn,
+        programma_id=actielijn.programma_id,
+        user=user,
+        reason=reason,
+        **values,
+    )
+    _sync_partners(actie, partners, user=user, reason=reason)
+    return actie
+
+
+@transaction.atomic
+def actie_update(
+    *,
+    actie: Actie,
+    versie: int | None,
+    partners: Iterable[Organisatie] | None = None,
+    user,
+    reason: str,
+    **values,
+) -> bool:
+    """Change an action, refusing the edit if it started from an older version.
+
+    ``versie`` is the version the editor saw (``None`` only for trusted batch
+    callers that have just read the row). A reason is required for every change;
+    the form asks the person for it when status or progress changes.
+    """
+    current = Actie.objects.select_for_update().get(pk=actie.pk)
+    if versie is not None and current.versie != versie:
+        raise StaleVersionError(
+            _(
+                "Deze actie is intussen door iemand anders gewijzigd. Uw wijzigingen "
+                "zijn niet opgeslagen; bekijk de nieuwe versie en voer ze opnieuw in."
+            ),
+            code="stale",
+        )
+    if "actielijn" in values:
+        values["programma_id"] = values["actielijn"].programma_id
+    changes = model_changes(current, values)
+    links_changed = False
+    if partners is not None:
+        links_changed = _sync_partners(current, partners, user=user, reason=reason)
+    if not changes and not links_changed:
+        return False
+    current.versie += 1
+    save_with_history(current, user=user, reason=reason)
+    actie.__dict__.update(current.__dict__)
+    return True
+
+
+def _sync_partners(actie: Actie, partners: Iterable[Organisatie], *, user, reason):
+    return sync_links(
+        owner=actie,
+        link_model=ActiePartner,
+        owner_field="actie",
+        target_field="organisatie",
+        targets=partners,
+        user=user,
+        reason=reason,
+    )
+
+
+# --- Voortgang, indicatoren, metingen ---------------------------------------------
+
+
+@transaction.atomic
+def voortgangsupdate_create(
+    *, actie: Actie, datum: datetime.date, tekst: str, user, reason: str = ""
+) -> Voortgangsupdate:
+    return create_with_history(
+        Voortgangsupdate,
+        actie=actie,
+        datum=datum,
+        tekst=tekst,
+        auteur=user,
+        user=user,
+        reason=reason or _("Voortgangsupdate toegevoegd"),
+    )
+
+
+@transaction.atomic
+def voortgangsupdate_update(
+    *, voortgangsupdate: Voortgangsupdate, user, reason: str, **values
+) -> bool:
+    return update_with_history(voortgangsupdate, user=user, reason=reason, **values)
+
+
+@transaction.atomic
+def indicator_create(*, actie: Actie, user, reason: str, **values) -> Indicator:
+    return create_with_history(
+        Indicator, actie=actie, user=user, reason=reason, **values
+    )
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, user, reason: str, **values) -> bool:
+    return update_with_history(indicator, user=user, reason=reason, **values)
+
+
+@transaction.atomic
+def meting_create(*, indicator: Indicator, user, reason: str, **values) -> Meting:
+    return create_with_history(
+        Meting, indicator=indicator, user=user, reason=reason, **values
+    )
+
+
+@transaction.atomic
+def meting_update(*, meting: Meting, user, reason: str, **values) -> bool:
+    return update_with_history(meting, user=user, reason=reason, **values)
+
+
+# --- Raadsopdrachten --------------------------------------------------------------
+
+
+@transaction.atomic
+def raadsopdracht_create(*, user, reason: str, **values) -> Raadsopdracht:
+    return create_with_history(Raadsopdracht, user=user, reason=reason, **values)
+
+
+@transaction.atomic
+def raadsopdracht_update(
+    *, raadsopdracht: Raadsopdracht, user, reason: str, **values
+) -> bool:
+    """Edit a mandate's register data; settling is ``raadsopdracht_settle``'s."""
+    if (
+        values.get("status") == RaadsopdrachtStatus.AFGEDAAN
+        and raadsopdracht.status != RaadsopdrachtStatus.AFGEDAAN
+    ):
+        raise ValidationError(
+            {"status": _("Gebruik 'Afdoening bevestigen' om een opdracht af te doen.")}
+        )
+    if (
+        values.get("status", RaadsopdrachtStatus.AFGEDAAN)
+        != RaadsopdrachtStatus.AFGEDAAN
+    ):
+        # Reopening a settled mandate: it is no longer settled on a date.
+        values.setdefault("afgedaan_op", None)
+    return update_with_history(raadsopdracht, user=user, reason=reason, **values)
+
+
+@transaction.atomic
+def raadsopdracht_propose_settlement(
+    *, raadsopdracht: Raadsopdracht, toelichting: str, user
+) -> Raadsopdracht:
+    """An officer proposes that the council consider the mandate settled."""
+    if raadsopdracht.status == RaadsopdrachtStatus.AFGEDAAN:
+        raise ValidationError(_("Deze raadsopdracht is al afgedaan."))
+    toelichting = (toelichting or "").strip()
+    if not toelichting:
+        raise ValidationError(
+            {"afdoening_toelichting": _("Licht toe waarom de opdracht is uitgevoerd.")}
+        )
+    raadsopdracht.status = RaadsopdrachtStatus.AFDOENING_VOORGESTELD
+    raadsopdracht.afdoening_toelichting = toelichting
+    return save_with_history(
+        raadsopdracht, user=user, reason=_("Afdoening voorgesteld: %s") % toelichting
+    )
+
+
+@transaction.atomic
+def raadsopdracht_settle(
+    *,
+    raadsopdracht: Raadsopdracht,
+    afgedaan_op: datetime.date | None,
+    afdoeningsdocument: str,
+    user,
+    reason: str = "",
+    afdoening_toelichting: str | None = None,
+) -> Raadsopdracht:
+    """Record that the mandate is settled (afgedaan), with date and document."""
+    errors = {}
+    if afgedaan_op is None:
+        errors["afgedaan_op"] = _("Vul de datum van afdoening in.")
+    if not (afdoeningsdocument or "").strip():
+        errors["afdoeningsdocument"] = _(
+            "Vul het kenmerk van het afdoeningsdocument in, bijvoorbeeld BOW/2019.171."
+        )
+    if errors:
+        raise ValidationError(errors)
+    raadsopdracht.status = RaadsopdrachtStatus.AFGEDAAN
+    raadsopdracht.afgedaan_op = afgedaan_op
+    raadsopdracht.afdoeningsdocument = afdoeningsdocument.strip()
+    if afdoening_toelichting is not None:
+        raadsopdracht.afdoening_toelichting = afdoening_toelichting
+    return save_with_history(
+        raadsopdracht,
+        user=user,
+        reason=reason or _("Afgedaan met %s") % raadsopdracht.afdoeningsdocument,
+    )
+
+
+@transaction.atomic
+def raadsopdracht_actie_link(
+    *, raadsopdracht: Raadsopdracht, actie: Actie, toelichting: str, user
+) -> RaadsopdrachtActie:
+    """Record that ``actie`` carries out ``raadsopdracht``, and why."""
+    return create_with_history(
+        RaadsopdrachtActie,
+        raadsopdracht=raadsopdracht,
+        actie=actie,
+        toelichting=toelichting,
+        user=user,
+        reason=toelichting,
+    )
+
+
+@transaction.atomic
+def raadsopdracht_actie_unlink(
+    *, koppeling: RaadsopdrachtActie, user, reason: str
+) -> None:
+    delete_with_history(koppeling, user=user, reason=reason)
