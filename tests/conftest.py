@@ -17,3 +17,9 @@ def griffie(db):
 @pytest.fixture
 def coordinator(db):
     return UserFactory(role=Rol.COORDINATOR, is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is deliberately slow; tests only need a working one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,72 @@
+import pytest
+
+from pijlers import services
+from pijlers.models import ActielijnPijler
+from tests.factories import PijlerFactory, ProgrammaFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_structure_services_write_history_with_user_and_reason(coordinator):
+    programma = ProgrammaFactory()
+    voorkomen = services.pijler_create(
+        programma=programma,
+        volgorde=1,
+        naam="Voorkómen",
+        user=coordinator,
+        reason="Pijler uit het raadsbesluit",
+    )
+    actielijn = services.actielijn_create(
+        programma=programma,
+        nummer=2,
+        naam="Preventie",
+        pijlers=[voorkomen],
+        user=coordinator,
+        reason="Actielijn uit het raadsbesluit",
+    )
+    services.programma_update(
+        programma=programma,
+        doelstelling="Een stad zonder uitbuiting.",
+        kenmerk="OCW/10808144",
+        user=coordinator,
+        reason="Kenmerk aangevuld",
+    )
+    for record, reason in [
+        (voorkomen, "Pijler uit het raadsbesluit"),
+        (actielijn, "Actielijn uit het raadsbesluit"),
+        (programma, "Kenmerk aangevuld"),
+    ]:
+        row = record.history.order_by("-history_id").first()
+        assert row.history_user == coordinator
+        assert row.history_change_reason == reason
+    link_row = ActielijnPijler.history.get(actielijn_id=actielijn.pk)
+    assert (link_row.pijler_id, link_row.history_type) == (voorkomen.pk, "+")
+
+
+def test_changing_an_action_lines_pillars_records_each_link(coordinator):
+    programma = ProgrammaFactory()
+    een = PijlerFactory(programma=programma)
+    twee = PijlerFactory(programma=programma)
+    actielijn = services.actielijn_create(
+        programma=programma,
+        nummer=1,
+        naam="Kennis en inzicht",
+        pijlers=[een],
+        user=coordinator,
+        reason="Nieuw",
+    )
+    assert services.actielijn_update(
+        actielijn=actielijn, pijlers=[twee], user=coordinator, reason="Herindeling"
+    )
+    assert list(actielijn.pijlers.all()) == [twee]
+    assert [
+        (r.pijler_id, r.history_type, r.history_change_reason)
+        for r in ActielijnPijler.history.order_by("history_id")
+    ] == [
+        (een.pk, "+", "Nieuw"),
+        (een.pk, "-", "Herindeling"),
+        (twee.pk, "+", "Herindeling"),
+    ]
+    assert not services.actielijn_update(
+        actielijn=actielijn, pijlers=[twee], user=coordinator, reason="Nogmaals"
+    )
