@@ -203,7 +203,18 @@ def test_indicator_and_measurement_services_write_history(beleidsmedewerker):
     services.meting_update(
         meting=meting, waarde=Decimal(18), user=beleidsmedewerker, reason="Correctie"
     )
-    assert latest(indicator).history_change_reason == "Indicator uit het actieprogramma"
+    services.indicator_update(
+        indicator=indicator,
+        streefwaarde=Decimal(80),
+        user=beleidsmedewerker,
+        reason="Streefwaarde verhoogd",
+    )
+    assert [
+        r.history_change_reason for r in indicator.history.order_by("history_id")
+    ] == [
+        "Indicator uit het actieprogramma",
+        "Streefwaarde verhoogd",
+    ]
     assert [r.history_change_reason for r in meting.history.order_by("history_id")] == [
         "Halfjaarcijfer",
         "Correctie",

@@ -70,3 +70,24 @@ def test_changing_an_action_lines_pillars_records_each_link(coordinator):
     assert not services.actielijn_update(
         actielijn=actielijn, pijlers=[twee], user=coordinator, reason="Nogmaals"
     )
+
+
+def test_programma_create_writes_history(coordinator):
+    import datetime
+
+    programma = services.programma_create(
+        titel="Actieprogramma mensenhandel 2029-2032",
+        slug="mensenhandel-2029-2032",
+        gemeente="Den Haag",
+        periode_start=datetime.date(2029, 1, 1),
+        periode_eind=datetime.date(2032, 12, 31),
+        doelstelling="Een stad zonder uitbuiting.",
+        user=coordinator,
+        reason="Nieuw programma vastgesteld",
+    )
+    row = programma.history.get()
+    assert (row.history_type, row.history_user, row.history_change_reason) == (
+        "+",
+        coordinator,
+        "Nieuw programma vastgesteld",
+    )
