@@ -1,3 +1,5 @@
+from django.urls import reverse
+
 from .constants import Rol
 
 
@@ -12,3 +14,25 @@ def role(request) -> dict:
         labels.insert(0, "beheerder")
     read_only = not user.is_superuser and names == {Rol.GRIFFIE.value}
     return {"rol_labels": labels, "alleen_lezen": read_only}
+
+
+# Main navigation: (label, URL name, app namespace that marks it current).
+NAVIGATION = [
+    ("Dashboard", "home", ""),
+]
+
+
+def navigation(request) -> dict:
+    """The main menu, with the item of the current section marked."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    items = []
+    for label, url_name, section in NAVIGATION:
+        is_current = current == url_name or bool(
+            section and current.startswith(section)
+        )
+        items.append({"label": label, "url": reverse(url_name), "current": is_current})
+    return {"nav_items": items}
