@@ -19,6 +19,10 @@ def role(request) -> dict:
 # Main navigation: (label, URL name, app namespace that marks it current).
 NAVIGATION = [
     ("Dashboard", "home", ""),
+    ("Programma", "programma-list", "programma-"),
+    ("Acties", "acties:actie-list", "acties:actie-"),
+    ("Raadsopdrachten", "acties:raadsopdracht-list", "acties:raadsopdracht-"),
+    ("Organisaties", "acties:organisatie-list", "acties:organisatie-"),
 ]
 
 
@@ -35,4 +39,8 @@ def navigation(request) -> dict:
             section and current.startswith(section)
         )
         items.append({"label": label, "url": reverse(url_name), "current": is_current})
+    if user.is_staff:
+        items.append(
+            {"label": "Beheer", "url": reverse("admin:index"), "current": False}
+        )
     return {"nav_items": items}

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
@@ -10,7 +10,14 @@ admin.site.site_title = _("Actieprogramma-tracker")
 admin.site.index_title = _("Beheer")
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", views.DashboardView.as_view(), name="home"),
+    path("programmas/", views.ProgrammaListView.as_view(), name="programma-list"),
+    path(
+        "programmas/<int:pk>/",
+        views.ProgrammaDetailView.as_view(),
+        name="programma-detail",
+    ),
+    path("", include("acties.urls")),
     path("health/", views.HealthView.as_view(), name="health"),
     path(
         "accounts/login/",

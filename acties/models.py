@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from pijlers.history import tracked_history
@@ -39,6 +40,9 @@ class Organisatie(models.Model):
 
     def __str__(self) -> str:
         return self.naam
+
+    def get_absolute_url(self) -> str:
+        return reverse("acties:organisatie-list")
 
 
 class Actie(models.Model):
@@ -157,6 +161,9 @@ class Actie(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.titel}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("acties:actie-detail", args=[self.pk])
 
     def clean(self) -> None:
         if self.actielijn_id and self.programma_id != self.actielijn.programma_id:
@@ -398,6 +405,9 @@ class Raadsopdracht(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nummer} {self.titel}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("acties:raadsopdracht-detail", args=[self.pk])
 
 
 class RaadsopdrachtActie(models.Model):

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .history import tracked_history
@@ -58,6 +59,9 @@ class Programma(models.Model):
 
     def __str__(self) -> str:
         return self.titel
+
+    def get_absolute_url(self) -> str:
+        return reverse("programma-detail", args=[self.pk])
 
 
 class Pijler(models.Model):

@@ -1,14 +1,8 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
-from .models import Actielijn, Programma
+from .models import Programma
 
 
-def programma_list_with_structure() -> QuerySet[Programma]:
-    """Programmes with their pillars and action lines (and each line's pillars)."""
-    return Programma.objects.prefetch_related(
-        "pijlers",
-        Prefetch(
-            "actielijnen",
-            queryset=Actielijn.objects.prefetch_related("pijlers"),
-        ),
-    )
+def programma_list() -> QuerySet[Programma]:
+    """Programmes, the one that started most recently first."""
+    return Programma.objects.order_by("-periode_start", "titel")

@@ -1,0 +1,231 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from pijlers.models import Actielijn, Pijler, Programma
+
+from .constants import ActieStatus, RaadsopdrachtSoort, RaadsopdrachtStatus
+from .models import Actie, Organisatie, Raadsopdracht
+from .selectors import (
+    overdue_actie_q,
+    overdue_raadsopdracht_q,
+    raadsopdracht_in_programma_q,
+)
+
+UITBUITING_CHOICES = [
+    ("seksueel", _("seksuele uitbuiting")),
+    ("arbeid", _("arbeidsuitbuiting")),
+    ("crimineel", _("criminele uitbuiting")),
+]
+UITBUITING_FIELDS = {
+    "seksueel": "seksuele_uitbuiting",
+    "arbeid": "arbeidsuitbuiting",
+    "crimineel": "criminele_uitbuiting",
+}
+DOELGROEP_CHOICES = [
+    ("minderjarig", _("minderjarigen")),
+    ("meerderjarig", _("meerderjarigen")),
+]
+DOELGROEP_FIELDS = {
+    "minderjarig": "doelgroep_minderjarig",
+    "meerderjarig": "doelgroep_meerderjarig",
+}
+JA_NEE = [("ja", _("ja")), ("nee", _("nee"))]
+
+
+def _any_true(queryset, fields: dict, values) -> object:
+    if not values:
+        return queryset
+    condition = Q()
+    for value in values:
+        condition |= Q(**{fields[value]: True})
+    return queryset.filter(condition)
+
+
+class ActieFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Zoeken"),
+        method="filter_search",
+        help_text=_("in code, titel en omschrijving"),
+    )
+    programma = django_filters.ModelChoiceFilter(
+        label=_("Programma"), queryset=Programma.objects.all(), empty_label=_("Alle")
+    )
+    actielijn = django_filters.ModelChoiceFilter(
+        label=_("Actielijn"),
+        queryset=Actielijn.objects.select_related("programma"),
+        empty_label=_("Alle"),
+    )
+    pijler = django_filters.ModelChoiceFilter(
+        label=_("Pijler"),
+        queryset=Pijler.objects.all(),
+        field_name="actielijn__pijlers",
+        empty_label=_("Alle"),
+        distinct=True,
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"),
+        choices=ActieStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    trekker = django_filters.ModelChoiceFilter(
+        label=_("Trekker"), queryset=Organisatie.objects.all(), empty_label=_("Alle")
+    )
+    partner = django_filters.ModelChoiceFilter(
+        label=_("Partner"),
+        queryset=Organisatie.objects.all(),
+        field_name="partners",
+        empty_label=_("Alle"),
+        distinct=True,
+    )
+    uitbuiting = django_filters.MultipleChoiceFilter(
+        label=_("Vorm van uitbuiting"),
+        choices=UITBUITING_CHOICES,
+        method="filter_uitbuiting",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    doelgroep = django_filters.MultipleChoiceFilter(
+        label=_("Doelgroep"),
+        choices=DOELGROEP_CHOICES,
+        method="filter_doelgroep",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    raadsopdracht = django_filters.ModelChoiceFilter(
+        label=_("Raadsopdracht"),
+        queryset=Raadsopdracht.objects.all(),
+        field_name="raadsopdrachten",
+        empty_label=_("Alle"),
+        distinct=True,
+    )
+    te_laat = django_filters.ChoiceFilter(
+        label=_("Over de geplande einddatum"),
+        choices=JA_NEE,
+        method="filter_te_laat",
+        empty_label=_("Alle"),
+    )
+    sortering = django_filters.OrderingFilter(
+        label=_("Sorteren op"),
+        empty_label=_("Code"),
+        fields=(
+            ("code", "code"),
+            ("titel", "titel"),
+            ("status", "status"),
+            ("voortgang", "voortgang"),
+            ("gepland_eind", "gepland_eind"),
+            ("gewijzigd_op", "gewijzigd_op"),
+        ),
+        field_labels={
+            "code": _("code"),
+            "titel": _("titel"),
+            "status": _("status"),
+            "voortgang": _("voortgang"),
+            "gepland_eind": _("gepland einde"),
+            "gewijzigd_op": _("laatst gewijzigd"),
+        },
+    )
+
+    class Meta:
+        model = Actie
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(titel__icontains=value)
+            | Q(omschrijving__icontains=value)
+        )
+
+    def filter_uitbuiting(self, queryset, name, value):
+        return _any_true(queryset, UITBUITING_FIELDS, value)
+
+    def filter_doelgroep(self, queryset, name, value):
+        return _any_true(queryset, DOELGROEP_FIELDS, value)
+
+    def filter_te_laat(self, queryset, name, value):
+        if value == "ja":
+            return queryset.filter(overdue_actie_q())
+        if value == "nee":
+            return queryset.exclude(overdue_actie_q())
+        return queryset
+
+
+class RaadsopdrachtFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Zoeken"),
+        method="filter_search",
+        help_text=_("in nummer, titel, tekst, RIS-nummer en afdoeningsdocument"),
+    )
+    soort = django_filters.MultipleChoiceFilter(
+        label=_("Soort"),
+        choices=RaadsopdrachtSoort.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"),
+        choices=RaadsopdrachtStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    programma = django_filters.ModelChoiceFilter(
+        label=_("Programma"),
+        queryset=Programma.objects.all(),
+        method="filter_programma",
+        empty_label=_("Alle"),
+    )
+    te_laat = django_filters.ChoiceFilter(
+        label=_("Over de uiterste datum"),
+        choices=JA_NEE,
+        method="filter_te_laat",
+        empty_label=_("Alle"),
+    )
+    sortering = django_filters.OrderingFilter(
+        label=_("Sorteren op"),
+        empty_label=_("Datum aangenomen (nieuwste eerst)"),
+        fields=(
+            ("nummer", "nummer"),
+            ("datum_aangenomen", "datum_aangenomen"),
+            ("deadline", "deadline"),
+            ("status", "status"),
+        ),
+        field_labels={
+            "nummer": _("nummer"),
+            "datum_aangenomen": _("datum aangenomen"),
+            "deadline": _("uiterste datum"),
+            "status": _("status"),
+        },
+    )
+
+    class Meta:
+        model = Raadsopdracht
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(nummer__icontains=value)
+            | Q(titel__icontains=value)
+            | Q(tekst__icontains=value)
+            | Q(ris_nummer__icontains=value)
+            | Q(afdoeningsdocument__icontains=value)
+        )
+
+    def filter_programma(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(
+            pk__in=Raadsopdracht.objects.filter(
+                raadsopdracht_in_programma_q(value.pk)
+            ).values("pk")
+        )
+
+    def filter_te_laat(self, queryset, name, value):
+        if value == "ja":
+            return queryset.filter(overdue_raadsopdracht_q())
+        if value == "nee":
+            return queryset.exclude(overdue_raadsopdracht_q())
+        return queryset

@@ -1,0 +1,286 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pijlers.forms import DateInput, ReasonForm
+
+from .constants import RaadsopdrachtStatus
+from .filters import (
+    DOELGROEP_CHOICES,
+    DOELGROEP_FIELDS,
+    UITBUITING_CHOICES,
+    UITBUITING_FIELDS,
+)
+from .models import (
+    Actie,
+    Indicator,
+    Meting,
+    Organisatie,
+    Raadsopdracht,
+    Voortgangsupdate,
+)
+
+
+class ActieForm(forms.ModelForm):
+    versie = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partners"),
+        queryset=Organisatie.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    uitbuiting = forms.MultipleChoiceField(
+        label=_("Vormen van uitbuiting"),
+        choices=UITBUITING_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    doelgroep = forms.MultipleChoiceField(
+        label=_("Doelgroep"),
+        choices=DOELGROEP_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reden = forms.CharField(
+        label=_("Reden van de wijziging"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Verplicht als u de status of de voortgang wijzigt."),
+    )
+
+    class Meta:
+        model = Actie
+        fields = [
+            "actielijn",
+            "code",
+            "titel",
+            "omschrijving",
+            "status",
+            "voortgang",
+            "trekker",
+            "gepland_start",
+            "gepland_eind",
+            "budget",
+        ]
+        widgets = {
+            "gepland_start": DateInput,
+            "gepland_eind": DateInput,
+            "omschrijving": forms.Textarea(attrs={"rows": 5}),
+            "voortgang": forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+        }
+
+    # Fields the person changes; the rest of the form is the page's own machinery.
+    value_fields = [*Meta.fields, "partners", "uitbuiting", "doelgroep"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        self.fields["actielijn"].queryset = self.fields[
+            "actielijn"
+        ].queryset.select_related("programma")
+        if instance.pk:
+            self.fields["versie"].initial = instance.versie
+            self.fields["partners"].initial = list(instance.partners.all())
+            self.fields["uitbuiting"].initial = [
+                key
+                for key, name in UITBUITING_FIELDS.items()
+                if getattr(instance, name)
+            ]
+            self.fields["doelgroep"].initial = [
+                key for key, name in DOELGROEP_FIELDS.items() if getattr(instance, name)
+            ]
+        else:
+            del self.fields["versie"]
+            self.fields["reden"].help_text = _(
+                "Bijvoorbeeld de aanleiding voor de actie."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        actielijn = cleaned.get("actielijn")
+        if actielijn is not None:
+            self.instance.programma_id = actielijn.programma_id
+        reason_given = bool((cleaned.get("reden") or "").strip())
+        status_changed = {"status", "voortgang"} & set(self.changed_data)
+        if self.instance.pk and status_changed and not reason_given:
+            self.add_error(
+                "reden", _("Geef een reden: u wijzigt de status of de voortgang.")
+            )
+        return cleaned
+
+    def service_values(self) -> dict:
+        """The cleaned values in the shape of the action services' arguments."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        chosen = set(self.cleaned_data.get("uitbuiting") or [])
+        data.update({f: key in chosen for key, f in UITBUITING_FIELDS.items()})
+        chosen = set(self.cleaned_data.get("doelgroep") or [])
+        data.update({f: key in chosen for key, f in DOELGROEP_FIELDS.items()})
+        data["partners"] = list(self.cleaned_data.get("partners") or [])
+        return data
+
+    def changed_labels(self) -> list[str]:
+        return [
+            str(self.fields[name].label)
+            for name in self.changed_data
+            if name in self.value_fields
+        ]
+
+
+class VoortgangsupdateForm(ReasonForm, forms.ModelForm):
+    class Meta:
+        model = Voortgangsupdate
+        fields = ["datum", "tekst"]
+        widgets = {"datum": DateInput, "tekst": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["datum"].initial = timezone.localdate()
+            del self.fields["reden"]
+
+
+class IndicatorForm(ReasonForm, forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "naam",
+            "eenheid",
+            "nulwaarde",
+            "nulwaarde_datum",
+            "streefwaarde",
+            "streefdatum",
+        ]
+        widgets = {"nulwaarde_datum": DateInput, "streefdatum": DateInput}
+
+
+class MetingForm(ReasonForm, forms.ModelForm):
+    class Meta:
+        model = Meting
+        fields = ["datum", "waarde", "toelichting"]
+        widgets = {"datum": DateInput, "toelichting": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            self.fields["datum"].initial = timezone.localdate()
+
+
+class OrganisatieForm(ReasonForm, forms.ModelForm):
+    class Meta:
+        model = Organisatie
+        fields = ["naam", "afkorting", "soort"]
+
+
+class RaadsopdrachtForm(ReasonForm, forms.ModelForm):
+    class Meta:
+        model = Raadsopdracht
+        fields = [
+            "soort",
+            "nummer",
+            "titel",
+            "tekst",
+            "indieners",
+            "datum_aangenomen",
+            "vergadering",
+            "ris_nummer",
+            "programma",
+            "status",
+            "deadline",
+        ]
+        widgets = {
+            "datum_aangenomen": DateInput,
+            "deadline": DateInput,
+            "tekst": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Settling has its own form with date and document; here only the
+        # statuses before it, unless the mandate is already settled.
+        if self.instance.status != RaadsopdrachtStatus.AFGEDAAN:
+            self.fields["status"].choices = [
+                choice
+                for choice in self.fields["status"].choices
+                if choice[0] != RaadsopdrachtStatus.AFGEDAAN
+            ]
+
+    def _post_clean(self):
+        # The settlement constraint concerns fields this form does not edit; the
+        # service validates the whole record.
+        self.instance.afgedaan_op = (
+            self.instance.afgedaan_op
+            if self.cleaned_data.get("status") == RaadsopdrachtStatus.AFGEDAAN
+            else None
+        )
+        super()._post_clean()
+
+
+class AfdoeningVoorstelForm(forms.Form):
+    afdoening_toelichting = forms.CharField(
+        label=_("Toelichting op de voorgestelde afdoening"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=_("Hoe is de opdracht uitgevoerd? Noem acties en documenten."),
+    )
+
+
+class AfdoenForm(ReasonForm):
+    afgedaan_op = forms.DateField(label=_("Afgedaan op"), widget=DateInput)
+    afdoeningsdocument = forms.CharField(
+        label=_("Afdoeningsdocument"),
+        max_length=120,
+        help_text=_("Kenmerk van de brief of het besluit, bijvoorbeeld BOW/2019.171."),
+    )
+    afdoening_toelichting = forms.CharField(
+        label=_("Toelichting op de afdoening"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class KoppelingForm(forms.Form):
+    """Link a mandate and an action; one side is fixed by the page."""
+
+    raadsopdracht = forms.ModelChoiceField(
+        label=_("Raadsopdracht"), queryset=Raadsopdracht.objects.none()
+    )
+    actie = forms.ModelChoiceField(label=_("Actie"), queryset=Actie.objects.none())
+    toelichting = forms.CharField(
+        label=_("Waarom voert deze actie de opdracht uit?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, actie=None, raadsopdracht=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed_actie, self.fixed_raadsopdracht = actie, raadsopdracht
+        if actie is not None:
+            del self.fields["actie"]
+            self.fields["raadsopdracht"].queryset = Raadsopdracht.objects.exclude(
+                actie_koppelingen__actie=actie
+            )
+        if raadsopdracht is not None:
+            del self.fields["raadsopdracht"]
+            self.fields["actie"].queryset = (
+                Actie.objects.exclude(
+                    raadsopdracht_koppelingen__raadsopdracht=raadsopdracht
+                )
+                .select_related("programma")
+                .order_by("programma", "code")
+            )
+
+    def pair(self):
+        return (
+            self.fixed_raadsopdracht or self.cleaned_data["raadsopdracht"],
+            self.fixed_actie or self.cleaned_data["actie"],
+        )
+
+
+class OntkoppelForm(forms.Form):
+    reden = forms.CharField(
+        label=_("Waarom wordt de koppeling verwijderd?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,303 @@
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from pijlers.changes import ValueFormatter, build_entries, link_history, record_history
+from pijlers.models import Actielijn, ActielijnPijler, Programma
+from pijlers.selectors import programma_list
+
+from .constants import ACTIE_STATUS_KLAAR, ActieStatus, RaadsopdrachtStatus
+from .models import (
+    Actie,
+    ActiePartner,
+    Indicator,
+    Meting,
+    Raadsopdracht,
+    RaadsopdrachtActie,
+    Voortgangsupdate,
+)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def overdue_actie_q(on: datetime.date | None = None) -> Q:
+    """Actions whose planned end has passed while they are not finished."""
+    return Q(gepland_eind__lt=on or today()) & ~Q(status__in=ACTIE_STATUS_KLAAR)
+
+
+def overdue_raadsopdracht_q(on: datetime.date | None = None) -> Q:
+    return Q(deadline__lt=on or today()) & ~Q(status=RaadsopdrachtStatus.AFGEDAAN)
+
+
+def raadsopdracht_in_programma_q(programma_id) -> Q:
+    """Mandates of a programme: decided with it, or carried out by its actions."""
+    return Q(programma_id=programma_id) | Q(acties__programma_id=programma_id)
+
+
+# --- actions ------------------------------------------------------------------------
+
+
+def actie_list() -> QuerySet[Actie]:
+    return Actie.objects.select_related("actielijn", "trekker", "programma")
+
+
+def actie_export(queryset: QuerySet[Actie]) -> QuerySet[Actie]:
+    return queryset.select_related(
+        "actielijn", "trekker", "programma"
+    ).prefetch_related("partners", "raadsopdrachten")
+
+
+def actie_detail(pk: int) -> Actie:
+    return (
+        Actie.objects.select_related("actielijn", "programma", "trekker")
+        .prefetch_related(
+            "partners",
+            Prefetch(
+                "voortgangsupdates",
+                queryset=Voortgangsupdate.objects.select_related("auteur").order_by(
+                    "-datum", "-id"
+                ),
+            ),
+            Prefetch(
+                "indicatoren",
+                queryset=Indicator.objects.prefetch_related(
+                    Prefetch("metingen", queryset=Meting.objects.order_by("datum"))
+                ),
+            ),
+            Prefetch(
+                "raadsopdracht_koppelingen",
+                queryset=RaadsopdrachtActie.objects.select_related("raadsopdracht"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def actie_history(actie: Actie) -> list:
+    """The action's own changes and its links made and removed, newest first."""
+    formatter = ValueFormatter()
+    pending = record_history(
+        Actie.history.filter(id=actie.pk).select_related("history_user"),
+        Actie,
+        formatter=formatter,
+    )
+    pending += link_history(
+        ActiePartner.history.filter(actie_id=actie.pk).select_related("history_user"),
+        target_field="organisatie",
+        label="Partner",
+        formatter=formatter,
+        model=ActiePartner,
+    )
+    pending += link_history(
+        RaadsopdrachtActie.history.filter(actie_id=actie.pk).select_related(
+            "history_user"
+        ),
+        target_field="raadsopdracht",
+        label="Raadsopdracht",
+        formatter=formatter,
+        model=RaadsopdrachtActie,
+    )
+    return build_entries(pending, formatter)
+
+
+# --- council mandates -------------------------------------------------------------
+
+
+def raadsopdracht_list() -> QuerySet[Raadsopdracht]:
+    return (
+        Raadsopdracht.objects.select_related("programma")
+        .annotate(aantal_acties=Count("actie_koppelingen", distinct=True))
+        .order_by("-datum_aangenomen", "nummer", "pk")
+    )
+
+
+def raadsopdracht_detail(pk: int) -> Raadsopdracht:
+    return (
+        Raadsopdracht.objects.select_related("programma")
+        .prefetch_related(
+            Prefetch(
+                "actie_koppelingen",
+                queryset=RaadsopdrachtActie.objects.select_related(
+                    "actie", "actie__actielijn"
+                ).order_by("actie__code"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def raadsopdracht_history(raadsopdracht: Raadsopdracht) -> list:
+    formatter = ValueFormatter()
+    pending = record_history(
+        Raadsopdracht.history.filter(id=raadsopdracht.pk).select_related(
+            "history_user"
+        ),
+        Raadsopdracht,
+        formatter=formatter,
+    )
+    pending += link_history(
+        RaadsopdrachtActie.history.filter(
+            raadsopdracht_id=raadsopdracht.pk
+        ).select_related("history_user"),
+        target_field="actie",
+        label="Actie",
+        formatter=formatter,
+        model=RaadsopdrachtActie,
+    )
+    return build_entries(pending, formatter)
+
+
+# --- dashboard --------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    label: str
+    average: float
+    count: int
+
+
+@dataclass
+class Dashboard:
+    programma: Programma
+    total: int = 0
+    average: float = 0.0
+    by_status: list[tuple[str, str, int]] = field(default_factory=list)
+    by_actielijn: list[Progress] = field(default_factory=list)
+    by_pijler: list[Progress] = field(default_factory=list)
+    overdue_acties: list[Actie] = field(default_factory=list)
+    open_raadsopdrachten: int = 0
+    overdue_raadsopdrachten: list[Raadsopdracht] = field(default_factory=list)
+    recent: list = field(default_factory=list)
+
+
+def _average(values: list[int]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def dashboard(programma: Programma, *, recent: int = 8) -> Dashboard:
+    """Key figures of a programme, in a fixed number of queries."""
+    data = Dashboard(programma=programma)
+    rows = list(
+        Actie.objects.filter(programma=programma).values_list(
+            "actielijn_id", "status", "voortgang"
+        )
+    )
+    data.total = len(rows)
+    data.average = _average([v for _, _, v in rows])
+    counts = Counter(status for _, status, _ in rows)
+    data.by_status = [(s.value, s.label, counts.get(s.value, 0)) for s in ActieStatus]
+
+    per_line = defaultdict(list)
+    for actielijn_id, _status, voortgang in rows:
+        per_line[actielijn_id].append(voortgang)
+    lijnen = list(Actielijn.objects.filter(programma=programma).order_by("nummer"))
+    data.by_actielijn = [
+        Progress(str(lijn), _average(per_line[lijn.pk]), len(per_line[lijn.pk]))
+        for lijn in lijnen
+    ]
+    per_pillar = defaultdict(list)
+    links = ActielijnPijler.objects.filter(actielijn__programma=programma)
+    for link in links.select_related("pijler").order_by("pijler__volgorde"):
+        per_pillar[link.pijler].extend(per_line[link.actielijn_id])
+    data.by_pijler = [
+        Progress(pijler.naam, _average(values), len(values))
+        for pijler, values in per_pillar.items()
+    ]
+
+    data.overdue_acties = list(
+        actie_list()
+        .filter(overdue_actie_q(), programma=programma)
+        .order_by("gepland_eind", "code")
+    )
+    mandates = Raadsopdracht.objects.filter(
+        raadsopdracht_in_programma_q(programma.pk)
+    ).distinct()
+    data.open_raadsopdrachten = mandates.exclude(
+        status=RaadsopdrachtStatus.AFGEDAAN
+    ).count()
+    data.overdue_raadsopdrachten = list(
+        mandates.filter(overdue_raadsopdracht_q()).order_by("deadline")
+    )
+    data.recent = recent_changes(programma, limit=recent)
+    return data
+
+
+def _actie_url(pk) -> str:
+    return reverse("acties:actie-detail", args=[pk])
+
+
+def recent_changes(programma: Programma, *, limit: int) -> list:
+    """The latest changes to the programme's actions, updates and mandates."""
+    formatter = ValueFormatter()
+    pending = record_history(
+        Actie.history.filter(programma_id=programma.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit],
+        Actie,
+        formatter=formatter,
+        describe=lambda row, _f: f"Actie {row.code} {row.titel}",
+        link=lambda row: _actie_url(row.id),
+    )
+    pending += record_history(
+        Voortgangsupdate.history.filter(
+            actie_id__in=Actie.objects.filter(programma=programma).values("pk")
+        )
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit],
+        Voortgangsupdate,
+        formatter=formatter,
+        describe=lambda row, f: (
+            f"Voortgangsupdate bij actie {f.name(Actie, row.actie_id)}"
+        ),
+        link=lambda row: _actie_url(row.actie_id),
+    )
+    pending += record_history(
+        Raadsopdracht.history.filter(
+            id__in=Raadsopdracht.objects.filter(
+                raadsopdracht_in_programma_q(programma.pk)
+            ).values("pk")
+        )
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit],
+        Raadsopdracht,
+        formatter=formatter,
+        describe=lambda row, _f: f"Raadsopdracht {row.nummer} {row.titel}",
+        link=lambda row: reverse("acties:raadsopdracht-detail", args=[row.id]),
+    )
+    return build_entries(pending, formatter)[:limit]
+
+
+def programma_overview(pk: int) -> Programma:
+    """A programme with pillars → action lines → actions, in four queries."""
+    acties = Prefetch(
+        "acties",
+        queryset=Actie.objects.select_related("trekker").order_by("code"),
+    )
+    lijnen = Actielijn.objects.order_by("nummer").prefetch_related(acties)
+    return Programma.objects.prefetch_related(
+        Prefetch("pijlers__actielijnen", queryset=lijnen),
+        Prefetch(
+            "actielijnen",
+            queryset=Actielijn.objects.filter(pijler_koppelingen__isnull=True)
+            .order_by("nummer")
+            .prefetch_related(acties),
+            to_attr="lijnen_zonder_pijler",
+        ),
+    ).get(pk=pk)
+
+
+def current_programma(pk: str | None = None) -> Programma | None:
+    """The programme asked for, or else the one that started most recently."""
+    programmas = programma_list()
+    if pk and str(pk).isdigit():
+        chosen = programmas.filter(pk=pk).first()
+        if chosen is not None:
+            return chosen
+    return programmas.first()

@@ -1,0 +1,71 @@
+"""Geometry of the small SVG charts used on the dashboard and in the report.
+
+The template only draws what is computed here; numbers are formatted for SVG
+(dot decimal, never localised) so the same chart renders in the browser, for
+screen readers (title, description, data table) and in the PDF.
+"""
+
+from dataclasses import dataclass, field
+
+
+def svg_number(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float
+    display: str
+    y: str
+    width: str
+    label_y: str
+    value_x: str
+
+
+@dataclass
+class BarChart:
+    title: str
+    description: str
+    unit: str
+    bars: list[Bar] = field(default_factory=list)
+    width: int = 640
+    height: str = "0"
+    label_width: int = 220
+    plot_width: int = 340
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.bars)
+
+
+def bar_chart(
+    *,
+    title: str,
+    description: str,
+    rows: list[tuple[str, float]],
+    maximum: float | None = None,
+    unit: str = "",
+    bar_height: int = 22,
+    gap: int = 10,
+) -> BarChart:
+    """A horizontal bar chart of ``rows`` (label, value) scaled to ``maximum``."""
+    chart = BarChart(title=title, description=description, unit=unit)
+    top = max([value for _, value in rows] + [maximum or 0, 1])
+    for index, (label, value) in enumerate(rows):
+        y = index * (bar_height + gap)
+        width = chart.plot_width * (value / top) if top else 0
+        display = f"{round(value):d}{unit}"
+        chart.bars.append(
+            Bar(
+                label=label,
+                value=value,
+                display=display,
+                y=svg_number(y),
+                width=svg_number(width),
+                label_y=svg_number(y + bar_height * 0.7),
+                value_x=svg_number(chart.label_width + width + 6),
+            )
+        )
+    chart.height = svg_number(max(len(rows) * (bar_height + gap) - gap, bar_height))
+    return chart
