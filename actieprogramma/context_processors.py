@@ -23,6 +23,9 @@ NAVIGATION = [
     ("Acties", "acties:actie-list", "acties:actie-"),
     ("Raadsopdrachten", "acties:raadsopdracht-list", "acties:raadsopdracht-"),
     ("Organisaties", "acties:organisatie-list", "acties:organisatie-"),
+    ("Historie", "historie", "historie"),
+    ("Peildatum", "peildatum", "peildatum"),
+    ("Vergelijken", "vergelijk", "vergelijk"),
 ]
 
 

@@ -18,6 +18,19 @@ urlpatterns = [
         name="programma-detail",
     ),
     path("", include("acties.urls")),
+    path("historie/", views.HistorieView.as_view(), name="historie"),
+    path(
+        "historie/export.csv",
+        views.HistorieExportView.as_view(),
+        name="historie-export",
+    ),
+    path(
+        "historie/<slug:soort>/<int:pk>/",
+        views.RecordHistoryView.as_view(),
+        name="record-history",
+    ),
+    path("peildatum/", views.PeildatumView.as_view(), name="peildatum"),
+    path("vergelijk/", views.VergelijkView.as_view(), name="vergelijk"),
     path("health/", views.HealthView.as_view(), name="health"),
     path(
         "accounts/login/",

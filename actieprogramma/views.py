@@ -1,16 +1,35 @@
 import logging
 
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from acties import selectors
+from acties.models import Actie
+from acties.snapshot import compare, end_of_day, programma_state, snapshot_at
+from pijlers.changes import ValueFormatter, build_entries, record_history
 from pijlers.charts import bar_chart
+from pijlers.export import csv_response
 from pijlers.models import Programma
 from pijlers.selectors import programma_list
 from pijlers.views import RoleRequiredMixin
+
+from .forms import HistorieFilterForm, PeildatumForm, VergelijkForm
+from .selectors import (
+    KINDS_BY_KEY,
+    LogFilter,
+    change_entries,
+    change_log,
+    iter_change_entries,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -100,3 +119,210 @@ class HealthView(View):
                 {"status": "error", "database": "unreachable"}, status=503
             )
         return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# --- history: the change log, a record's history, the peildatum, a comparison ------
+
+HISTORIE_PAGE_SIZE = 50
+
+
+def _history_crumbs(*items):
+    return [(_("Dashboard"), reverse("home")), *items]
+
+
+class HistorieView(RoleRequiredMixin, TemplateView):
+    """Every change in the register, newest first, filtered and paginated."""
+
+    permission_required = "pijlers.view_programma"
+    template_name = "actieprogramma/historie.html"
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return ["actieprogramma/_historie_results.html"]
+        return super().get_template_names()
+
+    def get_context_data(self, **kwargs):
+        form = HistorieFilterForm(self.request.GET or None)
+        log_filter = form.log_filter() if form.is_valid() else None
+        if form.is_bound and log_filter is None:
+            page, entries = None, []
+        else:
+            log = change_log(log_filter or LogFilter())
+            page = Paginator(log, HISTORIE_PAGE_SIZE).get_page(
+                self.request.GET.get("page")
+            )
+            entries = change_entries(page.object_list)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        return super().get_context_data(
+            form=form,
+            page_obj=page,
+            entries=entries,
+            query=params.urlencode(),
+            breadcrumbs=_history_crumbs((_("Historie"), None)),
+            **kwargs,
+        )
+
+
+class HistorieExportView(RoleRequiredMixin, View):
+    permission_required = "pijlers.view_programma"
+
+    def get(self, request, *args, **kwargs):
+        form = HistorieFilterForm(request.GET or None)
+        if form.is_bound and not form.is_valid():
+            messages.error(request, _("De filters zijn niet geldig; verbeter ze."))
+            return redirect(f"{reverse('historie')}?{request.GET.urlencode()}")
+        log_filter = form.log_filter() if form.is_bound else LogFilter()
+        header = ["tijdstip", "door", "record", "handeling", "omschrijving", "reden",
+                  "wijzigingen"]  # fmt: skip
+
+        def changes(entry):
+            return "; ".join(
+                f"{c.label}: {c.old} → {c.new}" if c.old else f"{c.label}: {c.new}"
+                for c in entry.changes
+            )
+
+        rows = (
+            [
+                timezone.localtime(entry.when).strftime("%Y-%m-%d %H:%M:%S"),
+                entry.user,
+                entry.subject,
+                entry.kind,
+                entry.title,
+                entry.reason,
+                changes(entry),
+            ]
+            for entry in iter_change_entries(log_filter)
+        )
+        return csv_response(filename="historie.csv", header=header, rows=rows)
+
+
+class RecordHistoryView(RoleRequiredMixin, TemplateView):
+    """The history of any one record, by kind and id (also of deleted records)."""
+
+    template_name = "actieprogramma/record_history.html"
+
+    @cached_property
+    def kind(self):
+        kind = KINDS_BY_KEY.get(self.kwargs["soort"])
+        if kind is None:
+            raise Http404
+        return kind
+
+    def get_permission_required(self):
+        meta = self.kind.model._meta
+        return [f"{meta.app_label}.view_{meta.model_name}"]
+
+    def get_context_data(self, **kwargs):
+        model = self.kind.model
+        rows = list(
+            model.history.filter(id=self.kwargs["pk"]).select_related("history_user")
+        )
+        if not rows:
+            raise Http404
+        formatter = ValueFormatter()
+        entries = build_entries(
+            record_history(rows, model, formatter=formatter), formatter
+        )
+        newest = max(rows, key=lambda r: (r.history_date, r.history_id))
+        current = model._default_manager.filter(pk=self.kwargs["pk"]).first()
+        title = f"{str(model._meta.verbose_name).capitalize()}: {newest.instance}"
+        return super().get_context_data(
+            title=title,
+            history=entries,
+            current=current,
+            deleted=newest.history_type == "-",
+            current_url=(
+                current.get_absolute_url()
+                if current is not None and hasattr(current, "get_absolute_url")
+                else ""
+            ),
+            breadcrumbs=_history_crumbs(
+                (_("Historie"), reverse("historie")), (title, None)
+            ),
+            **kwargs,
+        )
+
+
+class PeildatumView(RoleRequiredMixin, TemplateView):
+    """The programme as it was at the end of a day, from the history alone."""
+
+    permission_required = "pijlers.view_programma"
+    template_name = "actieprogramma/peildatum.html"
+
+    def get_context_data(self, **kwargs):
+        data = self.request.GET.copy()
+        data.setdefault("datum", timezone.localdate().isoformat())
+        form = PeildatumForm(data)
+        state = None
+        if form.is_valid():
+            programma = form.cleaned_data["programma"] or programma_list().first()
+            if programma is not None:
+                snapshot = snapshot_at(end_of_day(form.cleaned_data["datum"]))
+                state = programma_state(
+                    snapshot,
+                    programma.pk,
+                    existing_ids=set(
+                        Actie.objects.filter(programma=programma).values_list(
+                            "pk", flat=True
+                        )
+                    ),
+                )
+        return super().get_context_data(
+            form=form,
+            state=state,
+            breadcrumbs=_history_crumbs((_("Programma op peildatum"), None)),
+            **kwargs,
+        )
+
+
+class VergelijkView(RoleRequiredMixin, TemplateView):
+    """What changed between the ends of two days, each difference with who and why."""
+
+    permission_required = "pijlers.view_programma"
+    template_name = "actieprogramma/vergelijk.html"
+
+    def get_context_data(self, **kwargs):
+        form = VergelijkForm(self.request.GET or None)
+        comparison = programma = None
+        if form.is_valid():
+            programma = form.cleaned_data["programma"] or programma_list().first()
+            if programma is not None:
+                comparison = compare(
+                    end_of_day(form.cleaned_data["van"]),
+                    end_of_day(form.cleaned_data["tot"]),
+                    programma_id=programma.pk,
+                )
+        sections = []
+        if comparison is not None:
+            groups = [
+                (_("Acties toegevoegd"), "toegevoegd", comparison.of("toegevoegd")),
+                (_("Acties verwijderd"), "verwijderd", comparison.of("verwijderd")),
+                (
+                    _("Acties gewijzigd: status, voortgang, trekker, datums en meer"),
+                    "gewijzigd",
+                    comparison.of("gewijzigd"),
+                ),
+            ]
+            sections = [(t, s, d, False) for t, s, d in groups if d]
+            sections += [
+                (title, section, differences, True)
+                for title, section, differences in [
+                    (_("Raadsopdrachten"), "opdrachten", comparison.raadsopdrachten),
+                    (
+                        _("Koppelingen tussen raadsopdrachten en acties"),
+                        "koppelingen",
+                        comparison.koppelingen,
+                    ),
+                    (_("Partners van acties"), "partners", comparison.actie_partners),
+                ]
+                if differences
+            ]
+        return super().get_context_data(
+            form=form,
+            comparison=comparison,
+            sections=sections,
+            programma=programma,
+            breadcrumbs=_history_crumbs((_("Vergelijken"), None)),
+            **kwargs,
+        )

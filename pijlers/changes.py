@@ -71,6 +71,17 @@ class ValueFormatter:
                 continue
             for pk, obj in related_model._base_manager.in_bulk(missing).items():
                 self._names[(related_model, pk)] = str(obj)
+            gone = [pk for pk in missing if (related_model, pk) not in self._names]
+            if gone and hasattr(related_model, "history"):
+                # Deleted since: its name as it last was, from its history.
+                rows = related_model.history.filter(id__in=gone).order_by(
+                    "id", "history_date", "history_id"
+                )
+                for row in rows:
+                    if row.history_type != "-":
+                        self._names[(related_model, row.id)] = _(
+                            "%(name)s (verwijderd)"
+                        ) % {"name": row.instance}
         self._wanted.clear()
 
     def name(self, related_model: type[models.Model], pk) -> str:
@@ -140,15 +151,19 @@ def record_history(
     formatter: ValueFormatter,
     describe=None,
     link=None,
+    only: set[int] | None = None,
 ) -> list:
     """Pending entries for one kind of record; ``build_entries`` completes them.
 
     ``describe(row, formatter)`` and ``link(row)`` name the record and give its
-    page, for lists that mix records (the dashboard, the change log).
+    page, for lists that mix records (the dashboard, the change log). ``rows``
+    may hold earlier versions that are only there to compare with: ``only``
+    names the history ids to make entries of.
     """
     return [
         _Pending(row, changed, formatter, describe, link)
         for row, changed in record_entries(list(rows), model, formatter)
+        if only is None or row.history_id in only
     ]
 
 

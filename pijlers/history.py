@@ -17,7 +17,9 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
@@ -153,3 +155,58 @@ def update_with_history(instance: M, *, user, reason: str, **values) -> bool:
         return False
     save_with_history(instance, user=user, reason=reason)
     return True
+
+
+# --- reading history back: the state at a moment, and what happened between ------
+
+
+def versions_at(
+    model: type[models.Model], moment: datetime.datetime
+) -> dict[int, models.Model]:
+    """The version of every ``model`` record that was current at ``moment``.
+
+    One query over the history table, whatever the number of records: the
+    newest history row per record before ``moment`` (by date, then by history
+    id, because loaded records are dated in the past after later rows were
+    written). Records whose newest row is a deletion did not exist then.
+    Returns ``{pk: historical row}``; the rows carry the fields as they were.
+    """
+    history = model.history.model.objects.filter(history_date__lte=moment)
+    if connection.vendor == "postgresql":
+        # DISTINCT ON walks the (id, history_date, history_id) index once.
+        rows = history.order_by("id", "-history_date", "-history_id").distinct("id")
+    else:
+        newest = Window(
+            RowNumber(),
+            partition_by=[F("id")],
+            order_by=[F("history_date").desc(), F("history_id").desc()],
+        )
+        rows = history.annotate(_newest=newest).filter(_newest=1)
+    return {row.id: row for row in rows if row.history_type != "-"}
+
+
+def rows_between(
+    model: type[models.Model],
+    start: datetime.datetime,
+    end: datetime.datetime,
+    *,
+    ids: Iterable[int] | None = None,
+) -> list[models.Model]:
+    """History rows written after ``start`` up to and including ``end``, in order."""
+    rows = model.history.model.objects.filter(
+        history_date__gt=start, history_date__lte=end
+    ).select_related("history_user")
+    if ids is not None:
+        rows = rows.filter(id__in=list(ids))
+    return list(rows.order_by("history_date", "history_id"))
+
+
+def tracked_models() -> list[type[models.Model]]:
+    """Every model with an audit history (django-simple-history marks them)."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if getattr(model._meta, "simple_history_manager_attribute", None)
+    ]

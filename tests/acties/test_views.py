@@ -47,13 +47,24 @@ ROUTES = {
     "acties:organisatie-list": (None, ALL, set(), 405),
     "acties:organisatie-create": (None, EDITORS, EDITORS, 200),
     "acties:organisatie-update": ("organisatie", EDITORS, EDITORS, 200),
+    "historie": (None, ALL, set(), 405),
+    "historie-export": (None, ALL, set(), 405),
+    "record-history": ("indicator", ALL, set(), 405),
+    "peildatum": (None, ALL, set(), 405),
+    "vergelijk": (None, ALL, set(), 405),
 }
 PUBLIC = {"login", "logout", "health"}
 
 
+def url_args(name, record):
+    if name == "record-history":
+        return [record._meta.model_name, record.pk]
+    return [record.pk]
+
+
 def url_for(name, world):
     record = ROUTES[name][0]
-    return reverse(name, args=[world[record].pk] if record else [])
+    return reverse(name, args=url_args(name, world[record]) if record else [])
 
 
 def served_names(resolver=None, namespace=""):
@@ -102,7 +113,8 @@ def test_unknown_records_give_404(client, coordinator):
     client.force_login(coordinator)
     for name, (record, *_rest) in ROUTES.items():
         if record:
-            assert client.get(reverse(name, args=[987654])).status_code == 404, name
+            args = [987654] if name != "record-history" else [record, 987654]
+            assert client.get(reverse(name, args=args)).status_code == 404, name
 
 
 def snapshot():
