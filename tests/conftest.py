@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 
 from actieprogramma.constants import Rol
 from tests.factories import UserFactory
@@ -23,3 +24,19 @@ def coordinator(db):
 def _fast_password_hashing(settings):
     # The production hasher is deliberately slow; tests only need a working one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run PostgreSQL-only tests only against PostgreSQL (CI runs both legs).
+
+    They are deselected, not skipped, on SQLite: they test the production
+    database's own guarantees (the append-only triggers), which SQLite, the
+    development database, does not have. .ci/run runs the suite on both.
+    """
+    if connection.vendor == "postgresql":
+        return
+    selected = [item for item in items if "postgresql" not in item.keywords]
+    deselected = [item for item in items if "postgresql" in item.keywords]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected

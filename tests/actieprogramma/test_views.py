@@ -122,3 +122,13 @@ def test_admin_shows_history_and_offers_no_revert(client, coordinator):
     url = reverse("admin:acties_actie_simple_history", args=[actie.pk, history_id])
     response = client.get(url)
     assert b'name="_save"' not in response.content  # nothing to revert with
+
+
+def test_accounts_are_deactivated_never_deleted(client, beleidsmedewerker):
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.create_superuser("beheer", password=PASSWORD)
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_delete", args=[beleidsmedewerker.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert get_user_model().objects.filter(pk=beleidsmedewerker.pk).exists()

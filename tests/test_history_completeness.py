@@ -1,0 +1,113 @@
+"""Every write path leaves history with a user and a reason.
+
+Two guards: the code never writes tracked tables around django-simple-history
+(no QuerySet.update(), bulk_update(), bulk_create() or raw SQL), and after
+exercising the write paths (loading, the application's forms, the admin)
+every history row names a user and a reason.
+"""
+
+import ast
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from acties.models import Actie
+from pijlers.history import tracked_models
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ["actieprogramma", "pijlers", "acties", "evaluatie"]
+
+QUERYSET_WRITES = {"update", "bulk_update", "bulk_create"}
+RAW_SQL = {"raw", "extra", "execute", "executemany", "RawSQL"}
+# Reads only, each with its reason.
+ALLOWED = {
+    ("actieprogramma/views.py", "execute"): "the health check's SELECT 1",
+}
+QUERYSET_HINTS = (".objects", ".history", "_base_manager", ".filter(", ".exclude(",
+                  ".all(", "_set.")  # fmt: skip
+
+
+def forbidden_calls(source: str, filename: str) -> list[str]:
+    """Calls that would write tracked tables without history, as 'file:line'."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if (filename, name) in ALLOWED:
+            continue
+        if name in RAW_SQL:
+            found.append(f"{filename}:{node.lineno} {name}()")
+        elif name in QUERYSET_WRITES and isinstance(func, ast.Attribute):
+            receiver = ast.unparse(func.value)
+            if any(hint in receiver + "." for hint in QUERYSET_HINTS):
+                found.append(f"{filename}:{node.lineno} {receiver}.{name}()")
+    return found
+
+
+def project_sources():
+    for app in APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path.relative_to(ROOT).as_posix(), path.read_text()
+
+
+def test_the_checker_catches_each_way_around_history():
+    planted = """
+Actie.objects.filter(status="gepland").update(status="lopend")
+Actie.objects.bulk_update(acties, ["status"])
+Meting.objects.bulk_create(metingen)
+actie.raadsopdracht_koppelingen.all().update(toelichting="")
+Actie.objects.raw("UPDATE acties_actie SET voortgang = 0")
+cursor.execute("DELETE FROM acties_actie")
+context.update(form=form)  # a dict: fine
+"""
+    found = forbidden_calls(planted, "planted.py")
+    assert len(found) == 6, found
+    assert not any("context.update" in f for f in found)
+
+
+def test_no_code_writes_tracked_tables_around_the_history():
+    found = [
+        problem
+        for filename, source in project_sources()
+        for problem in forbidden_calls(source, filename)
+    ]
+    assert found == []
+
+
+@pytest.mark.django_db
+def test_every_history_row_names_a_user_and_a_reason(client, beleidsmedewerker):
+    call_command("load_programme", "--demo", stdout=io.StringIO())
+    actie = Actie.objects.order_by("pk").first()
+    client.force_login(beleidsmedewerker)
+    response = client.post(
+        reverse("acties:actie-update", args=[actie.pk]),
+        {
+            "actielijn": actie.actielijn_id,
+            "code": actie.code,
+            "titel": "Nieuwe titel",
+            "status": "lopend",
+            "voortgang": 10,
+            "versie": actie.versie,
+            "reden": "Gestart",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("acties:voortgangsupdate-create", args=[actie.pk]),
+        {"datum": "2026-01-05", "tekst": "Eerste overleg gehouden."},
+    )
+    assert response.status_code == 302
+
+    checked = 0
+    for model in tracked_models():
+        for row in model.history.all():
+            assert row.history_user_id is not None, (model, row.pk)
+            assert (row.history_change_reason or "").strip(), (model, row.pk)
+            checked += 1
+    assert checked > 100
