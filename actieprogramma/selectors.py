@@ -67,6 +67,23 @@ class Kind:
             )
         if self.model is Meting:
             return f"Meting van {formatter.name(Indicator, row.indicator_id)}"
+        if self.model is ActiePartner:
+            organisatie = formatter.name(Organisatie, row.organisatie_id)
+            return (
+                f"Partner {organisatie} bij actie {formatter.name(Actie, row.actie_id)}"
+            )
+        if self.model is RaadsopdrachtActie:
+            opdracht = formatter.name(Raadsopdracht, row.raadsopdracht_id)
+            return f"Koppeling {opdracht} – actie {formatter.name(Actie, row.actie_id)}"
+        if self.model is ActielijnPijler:
+            lijn = formatter.name(Actielijn, row.actielijn_id)
+            return (
+                f"Actielijn {lijn} dient pijler {formatter.name(Pijler, row.pijler_id)}"
+            )
+        if self.model is Bevinding:
+            evaluatie = formatter.name(Tussenevaluatie, row.tussenevaluatie_id)
+            return f"Bevinding in {evaluatie}"
+        # The rest name themselves from their own fields only.
         return f"{str(name).capitalize()} {row.instance}"
 
     def link(self, row) -> str:

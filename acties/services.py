@@ -110,6 +110,26 @@ def actie_update(
     return True
 
 
+@transaction.atomic
+def actie_delete(*, actie: Actie, user, reason: str) -> None:
+    """Delete an action entered by mistake; its links go with it, in the history.
+
+    An action that ends early is not deleted but gets status *gestopt*; one
+    with progress updates or indicators has a record worth keeping and is
+    refused.
+    """
+    if actie.voortgangsupdates.exists() or actie.indicatoren.exists():
+        raise ValidationError(
+            _(
+                "Deze actie heeft voortgangsupdates of indicatoren en wordt daarom "
+                "niet verwijderd. Zet de status op 'gestopt' als de actie niet "
+                "doorgaat."
+            ),
+            code="protected",
+        )
+    delete_with_history(actie, user=user, reason=reason)
+
+
 def _sync_partners(actie: Actie, partners: Iterable[Organisatie], *, user, reason):
     return sync_links(
         owner=actie,

@@ -17,8 +17,9 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, router
 from django.db.models import F, Window
+from django.db.models.deletion import Collector
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
@@ -91,10 +92,19 @@ def save_with_history(instance: M, *, user, reason: str) -> M:
 
 
 def delete_with_history(instance: models.Model, *, user, reason: str) -> None:
-    """Delete ``instance``, leaving a '-' history row with ``user`` and ``reason``."""
+    """Delete ``instance``, leaving a '-' history row with ``user`` and ``reason``.
+
+    Records deleted with it (links that cascade) get the same user and reason:
+    Django's collector sends the deletion signals, which write their history
+    rows, with the very instances it collected, so those are stamped here.
+    """
     reason = _require_reason(reason)
-    _stamp(instance, user=user, reason=reason)
-    instance.delete()
+    collector = Collector(using=router.db_for_write(type(instance)), origin=instance)
+    collector.collect([instance])
+    for collected in collector.data.values():
+        for obj in collected:
+            _stamp(obj, user=user, reason=reason)
+    collector.delete()
 
 
 def sync_links(

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from acties import services
 from acties.constants import ActieStatus, RaadsopdrachtStatus
-from acties.models import Actie, RaadsopdrachtActie
+from acties.models import Actie, ActiePartner, RaadsopdrachtActie
 from tests.factories import (
     ActieFactory,
     ActielijnFactory,
@@ -346,3 +346,47 @@ def test_mandate_action_link_has_its_own_history(beleidsmedewerker, griffie):
 def test_progress_update_history_keeps_the_author_when_factory_made():
     update = VoortgangsupdateFactory()
     assert latest(update).auteur_id == update.auteur_id
+
+
+def test_deleting_an_action_records_its_links_going_with_user_and_reason(
+    beleidsmedewerker,
+):
+    from acties.services import actie_delete
+    from tests.factories import (
+        ActieFactory,
+        OrganisatieFactory,
+        RaadsopdrachtActieFactory,
+    )
+
+    actie = ActieFactory()
+    koppeling = RaadsopdrachtActieFactory(actie=actie)
+    services.actie_update(
+        actie=actie,
+        versie=actie.versie,
+        partners=[OrganisatieFactory()],
+        user=beleidsmedewerker,
+        reason="Partner erbij",
+    )
+    actie_pk, koppeling_pk = actie.pk, koppeling.pk
+    actie_delete(actie=actie, user=beleidsmedewerker, reason="Dubbel ingevoerd")
+    assert not Actie.objects.filter(pk=actie_pk).exists()
+    for model, pk in [(Actie, actie_pk), (RaadsopdrachtActie, koppeling_pk)]:
+        row = model.history.filter(id=pk).order_by("-history_date").first()
+        assert row.history_type == "-"
+        assert (row.history_user, row.history_change_reason) == (
+            beleidsmedewerker,
+            "Dubbel ingevoerd",
+        )
+    partner_row = ActiePartner.history.filter(actie_id=actie_pk).latest("history_id")
+    assert partner_row.history_type == "-"
+    assert partner_row.history_change_reason == "Dubbel ingevoerd"
+
+
+def test_an_action_with_updates_is_not_deleted(beleidsmedewerker):
+    from acties.services import actie_delete
+    from tests.factories import VoortgangsupdateFactory
+
+    update = VoortgangsupdateFactory()
+    with pytest.raises(ValidationError, match="gestopt"):
+        actie_delete(actie=update.actie, user=beleidsmedewerker, reason="Weg ermee")
+    assert Actie.objects.filter(pk=update.actie_id).exists()

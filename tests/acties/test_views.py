@@ -495,11 +495,14 @@ def count_queries(client, url):
         "programma-detail",
         "acties:raadsopdracht-list",
         "acties:raadsopdracht-detail",
+        "peildatum",
+        "vergelijk",
     ],
 )
 def test_query_count_does_not_grow_with_actions(client, coordinator, world, name):
     client.force_login(coordinator)
-    url = url_for(name, world)
+    url = url_for(name, world) + PINNED_QUERY.get(name, "")
+    world["actie"].partner_koppelingen.create(organisatie=world["organisatie"])
     small = count_queries(client, url)
     lijn = world["actielijn"]
     for i in range(49):
@@ -520,6 +523,12 @@ PINNED = {
     "programma-detail": 10,
     "acties:raadsopdracht-list": 8,
     "acties:raadsopdracht-detail": 10,
+    "peildatum": 18,
+    "vergelijk": 34,
+}
+PINNED_QUERY = {
+    "peildatum": "?datum=2030-01-01",
+    "vergelijk": "?van=2020-01-01&tot=2030-01-01",
 }
 
 
@@ -553,3 +562,17 @@ def test_every_page_of_the_demo_programme_renders_for_every_role(client, request
         client.force_login(request.getfixturevalue(role))
         for page in pages:
             assert client.get(page).status_code == 200, (role, page)
+
+
+def test_change_log_queries_are_bounded_by_kinds_not_rows(client, coordinator, world):
+    """A page of the log costs at most one query per kind of record on it."""
+    from actieprogramma.selectors import KINDS
+
+    client.force_login(coordinator)
+    for i in range(60):
+        actie = ActieFactory(actielijn=world["actielijn"], code=f"3.{100 + i}")
+        actie.partner_koppelingen.create(organisatie=world["organisatie"])
+    queries = count_queries(client, reverse("historie"))
+    # Session, user, permissions, form choices, count, page: 8; then per kind
+    # on the page its rows, and per related model one name lookup.
+    assert queries <= 8 + len(KINDS) + 8
