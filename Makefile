@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrations-check check clean
+.PHONY: run test install lint format migrations-check check clean bench-history
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ migrations-check: install
 	$(MANAGE) makemigrations --check --dry-run
 
 check: lint migrations-check test
+
+## Time the reconstruction of history (set DATABASE_URL to a filled PostgreSQL).
+bench-history: install
+	$(BIN)/python -m bench.history
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

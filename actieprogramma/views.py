@@ -258,7 +258,9 @@ class PeildatumView(RoleRequiredMixin, TemplateView):
         if form.is_valid():
             programma = form.cleaned_data["programma"] or programma_list().first()
             if programma is not None:
-                snapshot = snapshot_at(end_of_day(form.cleaned_data["datum"]))
+                snapshot = snapshot_at(
+                    end_of_day(form.cleaned_data["datum"]), programma_id=programma.pk
+                )
                 state = programma_state(
                     snapshot,
                     programma.pk,

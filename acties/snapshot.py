@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from pijlers.changes import ValueFormatter, tracked_fields
 from pijlers.history import rows_between, versions_at
@@ -74,11 +75,49 @@ SNAPSHOT_MODELS = {
 }
 
 
-def snapshot_at(moment: datetime.datetime) -> Snapshot:
-    """The whole register at ``moment``, in one query per kind of record."""
+def snapshot_at(
+    moment: datetime.datetime, *, programma_id: int | None = None
+) -> Snapshot:
+    """The register at ``moment``, in one query per kind of record.
+
+    With ``programma_id``, only what concerns that programme: the records that
+    ever belonged to it (a subquery on the indexed history of each), so the
+    cost follows the programme, not the whole instance. Whether they belonged
+    to it at ``moment`` is for the reader to check on the rows, as
+    ``programma_state`` does.
+    """
+    if programma_id is None:
+        scopes = {}
+    else:
+        acties = Actie.history.filter(programma_id=programma_id).values("id")
+        opdrachten = RaadsopdrachtActie.history.filter(actie_id__in=acties).values(
+            "raadsopdracht_id"
+        )
+        lijnen = Actielijn.history.filter(programma_id=programma_id).values("id")
+        scopes = {
+            "programmas": [programma_id],
+            "pijlers": Pijler.history.filter(programma_id=programma_id).values("id"),
+            "actielijnen": lijnen,
+            "actielijn_pijlers": ActielijnPijler.history.filter(
+                actielijn_id__in=lijnen
+            ).values("id"),
+            "acties": acties,
+            "actie_partners": ActiePartner.history.filter(actie_id__in=acties).values(
+                "id"
+            ),
+            "raadsopdrachten": Raadsopdracht.history.filter(
+                Q(programma_id=programma_id) | Q(id__in=opdrachten)
+            ).values("id"),
+            "koppelingen": RaadsopdrachtActie.history.filter(
+                actie_id__in=acties
+            ).values("id"),
+        }
     return Snapshot(
         moment=moment,
-        **{name: versions_at(model, moment) for name, model in SNAPSHOT_MODELS.items()},
+        **{
+            name: versions_at(model, moment, ids=scopes.get(name))
+            for name, model in SNAPSHOT_MODELS.items()
+        },
     )
 
 
@@ -368,8 +407,8 @@ def compare(
     it (who, when, why). With ``programma_id``, only actions of that
     programme (at either moment) and the mandates and links that concern them.
     """
-    before = before or snapshot_at(van)
-    after = after or snapshot_at(tot)
+    before = before or snapshot_at(van, programma_id=programma_id)
+    after = after or snapshot_at(tot, programma_id=programma_id)
     formatter = ValueFormatter()
     in_scope = _scope(before, after, programma_id)
     pending = {}

@@ -171,7 +171,7 @@ def update_with_history(instance: M, *, user, reason: str, **values) -> bool:
 
 
 def versions_at(
-    model: type[models.Model], moment: datetime.datetime
+    model: type[models.Model], moment: datetime.datetime, *, ids=None
 ) -> dict[int, models.Model]:
     """The version of every ``model`` record that was current at ``moment``.
 
@@ -180,8 +180,11 @@ def versions_at(
     id, because loaded records are dated in the past after later rows were
     written). Records whose newest row is a deletion did not exist then.
     Returns ``{pk: historical row}``; the rows carry the fields as they were.
+    ``ids`` (ids or a subquery of them) limits it to those records.
     """
     history = model.history.model.objects.filter(history_date__lte=moment)
+    if ids is not None:
+        history = history.filter(id__in=ids)
     if connection.vendor == "postgresql":
         # DISTINCT ON walks the (id, history_date, history_id) index once.
         rows = history.order_by("id", "-history_date", "-history_id").distinct("id")

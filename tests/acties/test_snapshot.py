@@ -236,8 +236,13 @@ def test_reconstruction_and_comparison_match_what_was_current(world, operations)
             states.append(current_state())
 
         snapshots = [snapshot_at(moment) for moment in moments]
+        programma_id = world["lijnen"][0].programma_id
         for moment, snapshot, state in zip(moments, snapshots, states, strict=True):
             assert reconstructed(snapshot) == state, moment
+            # Scoped to the programme, it reads the same programme.
+            assert programma_state(
+                snapshot_at(moment, programma_id=programma_id), programma_id
+            ) == programma_state(snapshot, programma_id)
             # Halfway to the next step nothing has changed yet.
             later = snapshot_at(moment + datetime.timedelta(minutes=30))
             assert reconstructed(later) == state
