@@ -8,9 +8,11 @@ row, because Django's ``RelatedManager.set()`` uses ``bulk_create`` and would
 leave no history.
 """
 
+import collections
 import contextlib
 import contextvars
 import datetime
+import functools
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
@@ -179,14 +181,15 @@ def versions_at(
     newest history row per record before ``moment`` (by date, then by history
     id, because loaded records are dated in the past after later rows were
     written). Records whose newest row is a deletion did not exist then.
-    Returns ``{pk: historical row}``; the rows carry the fields as they were.
+    Returns ``{pk: Version}``: the fields as they were, by attribute name
+    (timestamps left out).
     ``ids`` (ids or a subquery of them) limits it to those records.
     """
-    history = model.history.model.objects.filter(history_date__lte=moment)
+    history_model = model.history.model
+    history = history_model.objects.filter(history_date__lte=moment)
     if ids is not None:
         history = history.filter(id__in=ids)
     if connection.vendor == "postgresql":
-        # DISTINCT ON walks the (id, history_date, history_id) index once.
         rows = history.order_by("id", "-history_date", "-history_id").distinct("id")
     else:
         newest = Window(
@@ -195,7 +198,27 @@ def versions_at(
             order_by=[F("history_date").desc(), F("history_id").desc()],
         )
         rows = history.annotate(_newest=newest).filter(_newest=1)
-    return {row.id: row for row in rows if row.history_type != "-"}
+    # Plain values, not model instances, and no timestamps (the history date,
+    # auto-updated times): a snapshot of a whole instance holds hundreds of
+    # thousands of versions, and building model objects and time-zone-aware
+    # datetimes for each would cost several times the query itself.
+    version = _version_type(history_model)
+    return {
+        row.id: row
+        for row in map(version._make, rows.values_list(*version._fields))
+        if row.history_type != "-"
+    }
+
+
+@functools.cache
+def _version_type(history_model: type[models.Model]) -> type:
+    """A named tuple of the history model's fields, by attribute name."""
+    names = [
+        f.attname
+        for f in history_model._meta.concrete_fields
+        if not isinstance(f, models.DateTimeField)
+    ]
+    return collections.namedtuple(f"{history_model.__name__}Version", names)
 
 
 def rows_between(

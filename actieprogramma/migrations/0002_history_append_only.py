@@ -15,22 +15,7 @@ every history table has the trigger.
 
 from django.db import migrations
 
-HISTORY_TABLES = [
-    "pijlers_historicalprogramma",
-    "pijlers_historicalpijler",
-    "pijlers_historicalactielijn",
-    "pijlers_historicalactielijnpijler",
-    "acties_historicalorganisatie",
-    "acties_historicalactie",
-    "acties_historicalactiepartner",
-    "acties_historicalvoortgangsupdate",
-    "acties_historicalindicator",
-    "acties_historicalmeting",
-    "acties_historicalraadsopdracht",
-    "acties_historicalraadsopdrachtactie",
-    "evaluatie_historicaltussenevaluatie",
-    "evaluatie_historicalbevinding",
-]
+from ._history_tables import HISTORY_TABLES
 
 FUNCTIONS = """
 CREATE TABLE history_purge_log (
