@@ -26,6 +26,7 @@ NAVIGATION = [
     ("Historie", "historie", "historie"),
     ("Peildatum", "peildatum", "peildatum"),
     ("Vergelijken", "vergelijk", "vergelijk"),
+    ("Evaluaties", "evaluatie:list", "evaluatie:"),
 ]
 
 

@@ -178,6 +178,10 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # made the change.
 SYSTEM_USERNAME = env_str("SYSTEM_USERNAME", "systeem")
 
+# Rendering an evaluation PDF runs in a child process within these bounds.
+PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 120)
+PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1536)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -18,6 +18,7 @@ urlpatterns = [
         name="programma-detail",
     ),
     path("", include("acties.urls")),
+    path("", include("evaluatie.urls")),
     path("historie/", views.HistorieView.as_view(), name="historie"),
     path(
         "historie/export.csv",

@@ -172,6 +172,10 @@ class RaadsopdrachtState:
     deadline: datetime.date | None
     afgedaan_op: datetime.date | None
     acties: list[str]
+    datum_aangenomen: datetime.date | None = None
+    ris_nummer: str = ""
+    afdoeningsdocument: str = ""
+    afdoening_toelichting: str = ""
 
 
 @dataclass
@@ -283,6 +287,10 @@ def programma_state(
             deadline=row.deadline,
             afgedaan_op=row.afgedaan_op,
             acties=sorted(acties_per_opdracht[row.id], key=_code_key),
+            datum_aangenomen=row.datum_aangenomen,
+            ris_nummer=row.ris_nummer,
+            afdoeningsdocument=row.afdoeningsdocument,
+            afdoening_toelichting=row.afdoening_toelichting,
         )
         for row in sorted(
             snapshot.raadsopdrachten.values(),

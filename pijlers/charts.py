@@ -5,6 +5,7 @@ The template only draws what is computed here; numbers are formatted for SVG
 screen readers (title, description, data table) and in the PDF.
 """
 
+import base64
 from dataclasses import dataclass, field
 
 
@@ -69,3 +70,17 @@ def bar_chart(
         )
     chart.height = svg_number(max(len(rows) * (bar_height + gap) - gap, bar_height))
     return chart
+
+
+def alt_text(chart: BarChart) -> str:
+    """The chart in words, for screen readers and the PDF's figure tags."""
+    values = "; ".join(f"{bar.label}: {bar.display}" for bar in chart.bars)
+    return f"{chart.title}. {chart.description} {values}.".strip()
+
+
+def svg_data_uri(chart: BarChart) -> str:
+    """The chart as a standalone SVG image in a data: URI (for the PDF)."""
+    from django.template.loader import render_to_string
+
+    svg = render_to_string("charts/_bar_svg.html", {"chart": chart})
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()

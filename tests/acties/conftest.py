@@ -13,6 +13,7 @@ from tests.factories import (
     PijlerFactory,
     RaadsopdrachtActieFactory,
     RaadsopdrachtFactory,
+    TussenevaluatieFactory,
     VoortgangsupdateFactory,
 )
 
@@ -49,4 +50,5 @@ def world(db):
         "meting": meting,
         "raadsopdracht": opdracht,
         "koppeling": RaadsopdrachtActieFactory(raadsopdracht=opdracht, actie=actie),
+        "evaluatie": TussenevaluatieFactory(programma=actielijn.programma),
     }

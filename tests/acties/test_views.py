@@ -52,6 +52,13 @@ ROUTES = {
     "record-history": ("indicator", ALL, set(), 405),
     "peildatum": (None, ALL, set(), 405),
     "vergelijk": (None, ALL, set(), 405),
+    "evaluatie:list": (None, ALL, set(), 405),
+    "evaluatie:create": (None, EDITORS, EDITORS, 200),
+    "evaluatie:detail": ("evaluatie", ALL, set(), 405),
+    "evaluatie:update": ("evaluatie", EDITORS, EDITORS, 200),
+    "evaluatie:preview": ("evaluatie", ALL, set(), 405),
+    "evaluatie:pdf": ("evaluatie", ALL, set(), 405),
+    "evaluatie:finalise": ("evaluatie", {"coordinator"}, {"coordinator"}, 200),
 }
 PUBLIC = {"login", "logout", "health"}
 

@@ -1,0 +1,90 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pijlers.forms import DateInput, ReasonForm
+from pijlers.models import Programma
+
+from .models import Tussenevaluatie
+
+
+class TussenevaluatieForm(ReasonForm, forms.ModelForm):
+    """The record and its narrative; findings per pillar and line are added."""
+
+    class Meta:
+        model = Tussenevaluatie
+        fields = [
+            "programma",
+            "titel",
+            "peildatum",
+            "basisdatum",
+            "samenvatting",
+            "conclusies",
+            "aanbevelingen",
+        ]
+        widgets = {
+            "peildatum": DateInput,
+            "basisdatum": DateInput,
+            "samenvatting": forms.Textarea(attrs={"rows": 6}),
+            "conclusies": forms.Textarea(attrs={"rows": 6}),
+            "aanbevelingen": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programma"].queryset = Programma.objects.order_by("-periode_start")
+        self.bevinding_keys = []
+        evaluatie = self.instance
+        if evaluatie.pk:
+            # The programme of an evaluation is fixed once it exists.
+            del self.fields["programma"]
+            existing = {
+                ("pijler", b.pijler_id)
+                if b.pijler_id
+                else ("actielijn", b.actielijn_id): b.tekst
+                for b in evaluatie.bevindingen.all()
+            }
+            programma = evaluatie.programma
+            subjects = [
+                ("pijler", p.pk, _("Bevindingen bij pijler %s") % p.naam)
+                for p in programma.pijlers.order_by("volgorde")
+            ] + [
+                ("actielijn", a.pk, _("Bevindingen bij actielijn %s") % a)
+                for a in programma.actielijnen.order_by("nummer")
+            ]
+            for soort, pk, label in subjects:
+                name = f"{soort}_{pk}"
+                self.fields[name] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=20000,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    initial=existing.get((soort, pk), ""),
+                )
+                self.bevinding_keys.append(((soort, pk), name))
+        else:
+            del self.fields["reden"]
+        # The reason field goes last.
+        if "reden" in self.fields:
+            self.fields["reden"] = self.fields.pop("reden")
+
+    def record_values(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name in self.fields and name != "programma"
+        }
+
+    def bevindingen(self) -> dict:
+        return {
+            key: self.cleaned_data.get(name, "") for key, name in self.bevinding_keys
+        }
+
+
+class FinaliseForm(forms.Form):
+    bevestig = forms.BooleanField(
+        label=_(
+            "Ik begrijp dat de evaluatie en haar PDF hierna niet meer kunnen "
+            "veranderen."
+        ),
+        required=True,
+    )

@@ -1,0 +1,77 @@
+"""From an evaluation to its report: HTML for the preview, PDF for the archive."""
+
+import datetime
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from pijlers.charts import alt_text, svg_data_uri
+
+from .constants import EvaluatieStatus
+from .models import Tussenevaluatie
+from .pdf import PdfAttachment, render_pdf
+from .selectors import Report, acties_csv, data_json, evaluation_report
+
+
+def static_root():
+    return settings.STATICFILES_DIRS[0]
+
+
+def user_name(user) -> str:
+    if user is None:
+        return "onbekend"
+    return user.get_full_name() or user.get_username()
+
+
+def build_report(
+    evaluatie: Tussenevaluatie, *, user, at: datetime.datetime | None = None
+) -> Report:
+    return evaluation_report(
+        evaluatie,
+        generated_by=user_name(user),
+        generated_at=at or timezone.now(),
+    )
+
+
+def report_html(report: Report, *, for_pdf: bool, preview_links=None) -> str:
+    charts = {
+        key: {"uri": svg_data_uri(chart), "alt": alt_text(chart), "title": chart.title}
+        for key, chart in report.charts.items()
+    }
+    return render_to_string(
+        "evaluatie/report.html",
+        {
+            "report": report,
+            "charts": charts,
+            "concept": report.evaluatie.status != EvaluatieStatus.DEFINITIEF,
+            "asset_base": "" if for_pdf else settings.STATIC_URL,
+            "preview_links": preview_links,
+        },
+    )
+
+
+def report_pdf(report: Report, *, final: bool) -> bytes:
+    """The PDF; the final copy is PDF/A-3 with the report's data attached."""
+    attachments = ()
+    if final:
+        attachments = (
+            PdfAttachment(
+                name="gegevens.json",
+                content=data_json(report).encode(),
+                description="De gegevens waarop dit rapport berust (JSON)",
+            ),
+            PdfAttachment(
+                name="acties.csv",
+                content=acties_csv(report).encode(),
+                description="De acties op de peildatum (CSV)",
+            ),
+        )
+    return render_pdf(
+        report_html(report, for_pdf=True),
+        static_root=static_root(),
+        final=final,
+        attachments=attachments,
+        timeout=settings.PDF_RENDER_TIMEOUT,
+        memory_mb=settings.PDF_RENDER_MEMORY_MB,
+    )

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluatie"
+
+urlpatterns = [
+    path("evaluaties/", views.TussenevaluatieListView.as_view(), name="list"),
+    path("evaluaties/nieuw/", views.TussenevaluatieCreateView.as_view(), name="create"),
+    path(
+        "evaluaties/<int:pk>/", views.TussenevaluatieDetailView.as_view(), name="detail"
+    ),
+    path(
+        "evaluaties/<int:pk>/bewerken/",
+        views.TussenevaluatieUpdateView.as_view(),
+        name="update",
+    ),
+    path(
+        "evaluaties/<int:pk>/voorbeeld/",
+        views.TussenevaluatiePreviewView.as_view(),
+        name="preview",
+    ),
+    path(
+        "evaluaties/<int:pk>/pdf/", views.TussenevaluatiePdfView.as_view(), name="pdf"
+    ),
+    path(
+        "evaluaties/<int:pk>/definitief/",
+        views.TussenevaluatieFinaliseView.as_view(),
+        name="finalise",
+    ),
+]
