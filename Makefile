@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrations-check check clean bench-history
+.PHONY: run test install lint format migrations-check check clean bench bench-history bench-evaluation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,9 +45,15 @@ migrations-check: install
 
 check: lint migrations-check test
 
-## Time the reconstruction of history (set DATABASE_URL to a filled PostgreSQL).
+## Benchmarks on the database in DATABASE_URL (fill it with load_programme --demo
+## and generate_data first; see docs/performance.md). Figures, not pass/fail.
+bench: bench-history bench-evaluation
+
 bench-history: install
 	$(BIN)/python -m bench.history
+
+bench-evaluation: install
+	$(BIN)/python -m bench.evaluation
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

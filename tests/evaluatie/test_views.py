@@ -1,0 +1,74 @@
+import pytest
+from django.urls import reverse
+
+from evaluatie.models import Bevinding, Tussenevaluatie
+from tests.factories import ActielijnFactory, PijlerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_officer_drafts_an_evaluation_with_findings_and_previews_it(
+    client, beleidsmedewerker
+):
+    lijn = ActielijnFactory(naam="Preventie")
+    pijler = PijlerFactory(programma=lijn.programma, naam="Voorkómen")
+    client.force_login(beleidsmedewerker)
+    response = client.post(
+        reverse("evaluatie:create"),
+        {
+            "programma": lijn.programma_id,
+            "titel": "Tussenevaluatie 2026",
+            "peildatum": "2026-12-31",
+        },
+        follow=True,
+    )
+    assert "De tussenevaluatie is aangemaakt als concept." in response.content.decode()
+    evaluatie = Tussenevaluatie.objects.get()
+    response = client.post(
+        reverse("evaluatie:update", args=[evaluatie.pk]),
+        {
+            "titel": "Tussenevaluatie 2026",
+            "peildatum": "2026-12-31",
+            "samenvatting": "Op koers, met vertraging bij twee acties.",
+            f"pijler_{pijler.pk}": "De voorlichting bereikt meer scholen.",
+            f"actielijn_{lijn.pk}": "Preventie loopt volgens plan.",
+            "reden": "Eerste versie van de tekst",
+        },
+    )
+    assert response.status_code == 302
+    bevindingen = {b.tekst for b in Bevinding.objects.filter(tussenevaluatie=evaluatie)}
+    assert bevindingen == {
+        "De voorlichting bereikt meer scholen.",
+        "Preventie loopt volgens plan.",
+    }
+    row = Bevinding.history.filter(pijler_id=pijler.pk).get()
+    assert (row.history_user, row.history_change_reason) == (
+        beleidsmedewerker,
+        "Eerste versie van de tekst",
+    )
+    html = client.get(reverse("evaluatie:preview", args=[evaluatie.pk])).content
+    html = html.decode()
+    assert "Op koers, met vertraging bij twee acties." in html
+    assert "De voorlichting bereikt meer scholen." in html
+    assert "CONCEPT" in html
+
+
+def test_a_peildatum_before_the_basisdatum_is_refused_in_dutch(
+    client, beleidsmedewerker
+):
+    lijn = ActielijnFactory()
+    client.force_login(beleidsmedewerker)
+    response = client.post(
+        reverse("evaluatie:create"),
+        {
+            "programma": lijn.programma_id,
+            "titel": "Te vroeg",
+            "peildatum": "2025-01-01",
+            "basisdatum": "2025-06-01",
+        },
+    )
+    assert response.status_code == 200
+    assert "De peildatum mag niet vóór de basisdatum liggen." in (
+        response.content.decode()
+    )
+    assert not Tussenevaluatie.objects.exists()
