@@ -63,6 +63,8 @@ class TussenevaluatieForm(ReasonForm, forms.ModelForm):
                 self.bevinding_keys.append(((soort, pk), name))
         else:
             del self.fields["reden"]
+            # Most evaluations are of the current programme.
+            self.fields["programma"].initial = self.fields["programma"].queryset.first()
         # The reason field goes last.
         if "reden" in self.fields:
             self.fields["reden"] = self.fields.pop("reden")

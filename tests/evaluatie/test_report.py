@@ -194,6 +194,7 @@ def test_report_shows_the_state_at_the_peildatum_with_its_figures(
     # Page numbers and the concept marking on every page.
     reader = PdfReader(io.BytesIO(content))
     pages = len(reader.pages)
+    assert "CONCEPT" in reader.pages[0].extract_text()  # the cover
     for number, page in enumerate(reader.pages[1:], start=2):
         page_text = page.extract_text()
         assert f"pagina {number} van {pages}" in page_text
