@@ -8,8 +8,8 @@ Run them on their own with ``make test PYTEST_ARGS='-m e2e'``.
 
 import io
 import os
-import re
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -72,9 +72,29 @@ def browser():
         browser.close()
 
 
+def restore_roles() -> None:
+    """The role groups, which a live-server test's flush empties with the rest.
+
+    The migration that made them cannot be replayed here, so they are made
+    again from its own table of permissions.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    roles = import_module("actieprogramma.migrations.0001_roles").ROLE_PERMISSIONS
+    for name, wanted in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app, codename=code)
+                for app, code in (dotted.split(".") for dotted in wanted)
+            ]
+        )
+
+
 @pytest.fixture
 def programme(live_server):
     """The real programme with its demo data, and one account per role."""
+    restore_roles()
     call_command("load_programme", "--demo", stdout=io.StringIO())
     return {
         role: UserFactory(
@@ -105,7 +125,8 @@ def open_as(browser, live_server, programme):
         page.keyboard.press("Tab")
         page.keyboard.type(PASSWORD)
         page.keyboard.press("Enter")
-        page.wait_for_url(re.compile(r"/$"))
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        page.wait_for_load_state()
         return page
 
     yield login
