@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format migrations-check check clean bench bench-history bench-evaluation
+.PHONY: run serve test install lint format migrations-check check clean bench bench-history bench-evaluation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,13 @@ run: install
 	$(MANAGE) load_programme --demo
 	$(MANAGE) create_demo_users
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+## Serve as in production: gunicorn (gunicorn.conf.py), whitenoise, DEBUG off.
+## Needs SECRET_KEY and ALLOWED_HOSTS in the environment (see .env.example).
+serve: install
+	DEBUG=false $(MANAGE) collectstatic --no-input --verbosity 0
+	DEBUG=false $(MANAGE) migrate --no-input
+	DEBUG=false $(BIN)/gunicorn --config gunicorn.conf.py
 
 ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set).
 test: install

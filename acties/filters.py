@@ -8,6 +8,7 @@ from pijlers.models import Actielijn, Pijler, Programma
 from .constants import ActieStatus, RaadsopdrachtSoort, RaadsopdrachtStatus
 from .models import Actie, Organisatie, Raadsopdracht
 from .selectors import (
+    current_programma,
     overdue_actie_q,
     overdue_raadsopdracht_q,
     raadsopdracht_in_programma_q,
@@ -128,6 +129,43 @@ class ActieFilterSet(django_filters.FilterSet):
     class Meta:
         model = Actie
         fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # Action lines, pillars and mandates are offered for one programme: the
+        # one chosen, else the current one. An instance with hundreds of
+        # programmes would otherwise list thousands of look-alike lines.
+        chosen = (data or {}).get("programma", "")
+        programma = None
+        if str(chosen).isdigit():
+            programma = Programma.objects.filter(pk=chosen).first()
+        programma = programma or current_programma()
+        filters = self.filters
+        if programma is not None:
+            filters["actielijn"].queryset = Actielijn.objects.filter(
+                programma=programma
+            ).order_by("nummer")
+            filters["pijler"].queryset = Pijler.objects.filter(
+                programma=programma
+            ).order_by("volgorde")
+            filters["raadsopdracht"].queryset = (
+                Raadsopdracht.objects.filter(raadsopdracht_in_programma_q(programma.pk))
+                .distinct()
+                .order_by("nummer")
+            )
+        # Choosing another programme reloads the whole page (with htmx) so that
+        # these choices follow; without JavaScript the form's submit does that.
+        filters["programma"].extra["widget"] = forms.Select(
+            attrs={
+                "hx-get": "",
+                "hx-target": "#inhoud",
+                "hx-select": "#inhoud",
+                "hx-swap": "outerHTML",
+                "hx-push-url": "true",
+                "hx-include": "closest form",
+                "hx-trigger": "change consume",
+            }
+        )
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

@@ -44,7 +44,11 @@ def raadsopdracht_in_programma_q(programma_id) -> Q:
 
 
 def actie_list() -> QuerySet[Actie]:
-    return Actie.objects.select_related("actielijn", "trekker", "programma")
+    # By programme and code: the unique (programma, code) index gives the first
+    # page of 100,000 actions without sorting them all.
+    return Actie.objects.select_related("actielijn", "trekker", "programma").order_by(
+        "programma_id", "code"
+    )
 
 
 def actie_export(queryset: QuerySet[Actie]) -> QuerySet[Actie]:

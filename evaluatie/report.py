@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -45,7 +46,9 @@ def report_html(report: Report, *, for_pdf: bool, preview_links=None) -> str:
             "report": report,
             "charts": charts,
             "concept": report.evaluatie.status != EvaluatieStatus.DEFINITIEF,
-            "asset_base": "" if for_pdf else settings.STATIC_URL,
+            # The PDF resolves it inside static/ (see pdf.py); the browser gets
+            # the served, content-hashed file.
+            "stylesheet": "css/report.css" if for_pdf else static("css/report.css"),
             "preview_links": preview_links,
         },
     )
