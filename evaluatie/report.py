@@ -3,8 +3,8 @@
 import datetime
 
 from django.conf import settings
-from django.templatetags.static import static
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 
 from pijlers.charts import alt_text, svg_data_uri
