@@ -52,9 +52,11 @@ migrations-check: install
 
 check: lint migrations-check test
 
-## Benchmarks on the database in DATABASE_URL (fill it with load_programme --demo
-## and generate_data first; see docs/performance.md). Figures, not pass/fail.
-bench: bench-history bench-evaluation
+## Benchmarks on PostgreSQL (BENCH_SERVER, default the local one): the main pages
+## at three scales, written to docs/performance.md. Figures, not pass/fail.
+## bench-history and bench-evaluation time those on the database in DATABASE_URL.
+bench: install
+	$(BIN)/python -m bench.run
 
 bench-history: install
 	$(BIN)/python -m bench.history

@@ -240,8 +240,18 @@ def _actie_url(pk) -> str:
 def recent_changes(programma: Programma, *, limit: int) -> list:
     """The latest changes to the programme's actions, updates and mandates."""
     formatter = ValueFormatter()
-    pending = record_history(
+    # The ids of every action the programme ever had, as a list: given a list,
+    # PostgreSQL looks the rows up by id and sorts a few thousand; given a
+    # subquery or the programme, it walked the whole history backwards by date
+    # (half a second at 100,000 actions).
+    ids = list(
         Actie.history.filter(programma_id=programma.pk)
+        .order_by()
+        .values_list("id", flat=True)
+        .distinct()
+    )
+    pending = record_history(
+        Actie.history.filter(id__in=ids)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[:limit],
         Actie,
@@ -250,9 +260,7 @@ def recent_changes(programma: Programma, *, limit: int) -> list:
         link=lambda row: _actie_url(row.id),
     )
     pending += record_history(
-        Voortgangsupdate.history.filter(
-            actie_id__in=Actie.objects.filter(programma=programma).values("pk")
-        )
+        Voortgangsupdate.history.filter(actie_id__in=ids)
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[:limit],
         Voortgangsupdate,

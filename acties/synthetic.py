@@ -1,5 +1,9 @@
 """Synthetic programmes for benchmarks: realistic shape, written in bulk.
 
+Pillars, action lines and their links, actions with owners and dates, mandates
+linked to actions, and rounds of progress: status and progress changes,
+progress updates, and measurements of an indicator on every fifth action.
+
 Everything is written with django-simple-history's bulk helpers, so every row
 has its history row (system user, a reason that says the data is synthetic,
 and a date spread over the programme period), as the point-in-time views
@@ -21,6 +25,8 @@ from pijlers.models import Actielijn, ActielijnPijler, Pijler, Programma
 from .constants import ACTIE_STATUS_KLAAR, ActieStatus, RaadsopdrachtSoort
 from .models import (
     Actie,
+    Indicator,
+    Meting,
     Organisatie,
     Raadsopdracht,
     RaadsopdrachtActie,
@@ -192,6 +198,23 @@ def _programma(
         for actie in rng.sample(acties, min(3, len(acties)))
     }
     bulk_create_with_history(list(links.values()), RaadsopdrachtActie, **common)
+    indicatoren = bulk_create_with_history(
+        [
+            Indicator(
+                actie=actie,
+                naam="Bereikte professionals",
+                eenheid="personen",
+                nulwaarde=0,
+                nulwaarde_datum=start,
+                streefwaarde=rng.choice([50, 100, 250]),
+                streefdatum=actie.gepland_eind,
+            )
+            for actie in acties[::5]
+        ],
+        Indicator,
+        batch_size=BATCH,
+        **common,
+    )
 
     for k in range(1, updates + 1):
         day = start + datetime.timedelta(days=k * (end - start).days // (updates + 2))
@@ -223,6 +246,15 @@ def _programma(
                 for actie in changed
             ],
             Voortgangsupdate,
+            batch_size=BATCH,
+            **when,
+        )
+        bulk_create_with_history(
+            [
+                Meting(indicator=i, datum=day, waarde=rng.randint(0, 30) * k)
+                for i in indicatoren
+            ],
+            Meting,
             batch_size=BATCH,
             **when,
         )

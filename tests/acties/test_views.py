@@ -526,7 +526,7 @@ def test_query_count_does_not_grow_with_actions(client, coordinator, world, name
 PINNED = {
     "acties:actie-list": 14,
     "acties:actie-detail": 17,
-    "home": 20,
+    "home": 21,
     "programma-detail": 10,
     "acties:raadsopdracht-list": 8,
     "acties:raadsopdracht-detail": 10,

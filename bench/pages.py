@@ -1,0 +1,148 @@
+"""Server time and queries of the main pages on the database in DATABASE_URL.
+
+    DATABASE_URL=postgres://… python -m bench.pages [--runs 15] [--json]
+
+Each page is requested through Django's test client in this process (the
+whole middleware stack, view and template: what a server spends, without the
+network), once to warm up and then ``--runs`` times. Beside them, the Django
+admin's changelist of actions on the same data is the baseline. ``bench.run``
+calls this for each scale and writes docs/performance.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import time
+
+
+def measure(client, url, runs, connection, capture):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    times = []
+    for _ in range(runs):
+        with capture(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            if hasattr(response, "streaming_content"):
+                b"".join(response.streaming_content)
+            times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {
+        "median_ms": statistics.median(times),
+        "p95_ms": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "queries": len(queries.captured_queries),
+    }
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "actieprogramma.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from acties.models import Actie
+    from acties.selectors import current_programma
+    from evaluatie import services as evaluatie_services
+    from evaluatie.models import Tussenevaluatie
+    from pijlers.history import system_user, tracked_models
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--pdf-runs", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    options = parser.parse_args()
+    settings.ALLOWED_HOSTS = ["*"]
+
+    user_model = get_user_model()
+    user = user_model.objects.filter(username="bench").first() or (
+        user_model.objects.create_superuser("bench", password=None)
+    )
+    client = Client()
+    client.force_login(user)
+
+    programma = current_programma()
+    biggest = (
+        Actie.objects.values("programma_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "programma_id")
+        .first()
+    )
+    actie = Actie.objects.filter(programma=programma).order_by("pk").first()
+    lijn = actie.actielijn
+    peildatum = datetime.date(2026, 12, 31)
+    evaluatie = Tussenevaluatie.objects.filter(
+        programma=programma, titel="Benchmark"
+    ).first() or evaluatie_services.tussenevaluatie_create(
+        programma=programma,
+        titel="Benchmark",
+        peildatum=peildatum,
+        user=system_user(),
+        reason="Benchmark",
+    )
+    export_filter = f"programma={biggest['programma_id']}"
+    pages = [
+        ("dashboard", "/"),
+        ("actions list", "/acties/"),
+        (
+            "actions list, two filters and a search",
+            f"/acties/?programma={programma.pk}&actielijn={lijn.pk}&status=lopend"
+            "&q=actie",
+        ),
+        ("action detail", f"/acties/{actie.pk}/"),
+        ("mandates list", "/raadsopdrachten/"),
+        ("/historie/", "/historie/"),
+        ("/peildatum/", f"/peildatum/?datum=2026-06-30&programma={programma.pk}"),
+        (
+            "/vergelijk/",
+            f"/vergelijk/?van=2025-12-31&tot=2026-06-30&programma={programma.pk}",
+        ),
+        (
+            "CSV export of the largest programme",
+            f"/acties/export.csv?{export_filter}",
+        ),
+    ]
+    results = {}
+    for label, url in pages:
+        results[label] = measure(
+            client, url, options.runs, connection, CaptureQueriesContext
+        )
+    results["evaluation PDF (concept)"] = measure(
+        client,
+        f"/evaluaties/{evaluatie.pk}/pdf/",
+        options.pdf_runs,
+        connection,
+        CaptureQueriesContext,
+    )
+    results["admin changelist of actions (baseline)"] = measure(
+        client, "/admin/acties/actie/", options.runs, connection, CaptureQueriesContext
+    )
+    facts = {
+        "actions": Actie.objects.count(),
+        "programmes": programma.__class__.objects.count(),
+        "history_rows": sum(model.history.count() for model in tracked_models()),
+        "current_programme_actions": Actie.objects.filter(programma=programma).count(),
+        "exported_actions": biggest["n"],
+        "runs": options.runs,
+    }
+    if options.json:
+        print(json.dumps({"facts": facts, "results": results}))
+        return
+    print(facts)
+    for label, figures in results.items():
+        print(
+            f"{label}: {figures['median_ms']:.0f} ms median, "
+            f"{figures['p95_ms']:.0f} ms p95, {figures['queries']} queries"
+        )
+
+
+if __name__ == "__main__":
+    main()
