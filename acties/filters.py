@@ -148,11 +148,9 @@ class ActieFilterSet(django_filters.FilterSet):
             filters["pijler"].queryset = Pijler.objects.filter(
                 programma=programma
             ).order_by("volgorde")
-            filters["raadsopdracht"].queryset = (
-                Raadsopdracht.objects.filter(raadsopdracht_in_programma_q(programma.pk))
-                .distinct()
-                .order_by("nummer")
-            )
+            filters["raadsopdracht"].queryset = Raadsopdracht.objects.filter(
+                raadsopdracht_in_programma_q(programma.pk)
+            ).order_by("nummer")
         # Choosing another programme reloads the whole page (with htmx) so that
         # these choices follow; without JavaScript the form's submit does that.
         filters["programma"].extra["widget"] = forms.Select(

@@ -36,8 +36,15 @@ def overdue_raadsopdracht_q(on: datetime.date | None = None) -> Q:
 
 
 def raadsopdracht_in_programma_q(programma_id) -> Q:
-    """Mandates of a programme: decided with it, or carried out by its actions."""
-    return Q(programma_id=programma_id) | Q(acties__programma_id=programma_id)
+    """Mandates of a programme: decided with it, or carried out by its actions.
+
+    A subquery on the links rather than a join, so that no DISTINCT is needed
+    and the database uses the links' and actions' indexes.
+    """
+    linked = RaadsopdrachtActie.objects.filter(actie__programma_id=programma_id).values(
+        "raadsopdracht_id"
+    )
+    return Q(programma_id=programma_id) | Q(pk__in=linked)
 
 
 # --- actions ------------------------------------------------------------------------
@@ -220,9 +227,7 @@ def dashboard(programma: Programma, *, recent: int = 8) -> Dashboard:
         .filter(overdue_actie_q(), programma=programma)
         .order_by("gepland_eind", "code")
     )
-    mandates = Raadsopdracht.objects.filter(
-        raadsopdracht_in_programma_q(programma.pk)
-    ).distinct()
+    mandates = Raadsopdracht.objects.filter(raadsopdracht_in_programma_q(programma.pk))
     data.open_raadsopdrachten = mandates.exclude(
         status=RaadsopdrachtStatus.AFGEDAAN
     ).count()
