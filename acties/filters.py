@@ -35,6 +35,24 @@ DOELGROEP_FIELDS = {
 JA_NEE = [("ja", _("ja")), ("nee", _("nee"))]
 
 
+def _search(queryset, value: str, fields: list[str]):
+    value = value.strip()
+    if not value:
+        return queryset
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": value})
+    return queryset.filter(condition)
+
+
+def _yes_no(queryset, value: str, condition: Q):
+    if value == "ja":
+        return queryset.filter(condition)
+    if value == "nee":
+        return queryset.exclude(condition)
+    return queryset
+
+
 def _any_true(queryset, fields: dict, values) -> object:
     if not values:
         return queryset
@@ -166,14 +184,7 @@ class ActieFilterSet(django_filters.FilterSet):
         )
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(code__icontains=value)
-            | Q(titel__icontains=value)
-            | Q(omschrijving__icontains=value)
-        )
+        return _search(queryset, value, ["code", "titel", "omschrijving"])
 
     def filter_uitbuiting(self, queryset, name, value):
         return _any_true(queryset, UITBUITING_FIELDS, value)
@@ -182,11 +193,7 @@ class ActieFilterSet(django_filters.FilterSet):
         return _any_true(queryset, DOELGROEP_FIELDS, value)
 
     def filter_te_laat(self, queryset, name, value):
-        if value == "ja":
-            return queryset.filter(overdue_actie_q())
-        if value == "nee":
-            return queryset.exclude(overdue_actie_q())
-        return queryset
+        return _yes_no(queryset, value, overdue_actie_q())
 
 
 class RaadsopdrachtFilterSet(django_filters.FilterSet):
@@ -239,15 +246,10 @@ class RaadsopdrachtFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(nummer__icontains=value)
-            | Q(titel__icontains=value)
-            | Q(tekst__icontains=value)
-            | Q(ris_nummer__icontains=value)
-            | Q(afdoeningsdocument__icontains=value)
+        return _search(
+            queryset,
+            value,
+            ["nummer", "titel", "tekst", "ris_nummer", "afdoeningsdocument"],
         )
 
     def filter_programma(self, queryset, name, value):
@@ -260,8 +262,4 @@ class RaadsopdrachtFilterSet(django_filters.FilterSet):
         )
 
     def filter_te_laat(self, queryset, name, value):
-        if value == "ja":
-            return queryset.filter(overdue_raadsopdracht_q())
-        if value == "nee":
-            return queryset.exclude(overdue_raadsopdracht_q())
-        return queryset
+        return _yes_no(queryset, value, overdue_raadsopdracht_q())

@@ -4,7 +4,7 @@
 (``acties.snapshot``): the state at the end of the peildatum, the changes since
 the end of the basisdatum, the latest progress update and measurement before the
 peildatum, and the council mandates. The HTML preview and the PDF only format
-it; its ``data()`` is also what a final PDF carries as JSON and CSV, and what the
+it; ``report_data`` of it is also what a final PDF carries as JSON and CSV, and what the
 report's SHA-256 of its data is taken over.
 """
 
@@ -102,10 +102,6 @@ class Report:
     @property
     def opdrachten_open(self) -> int:
         return len(self.state.raadsopdrachten) - self.opdrachten_afgedaan
-
-    def data(self) -> dict:
-        """The facts the report shows, as JSON-ready values (no generation time)."""
-        return report_data(self)
 
 
 def _latest_by_actie(rows, peildatum, date_field: str, key: str) -> dict:
@@ -245,6 +241,7 @@ def evaluation_report(
             unit="%",
         ),
     }
+    actie_ids = {a.id for a in state.acties}
     report = Report(
         evaluatie=evaluatie,
         peildatum=peildatum,
@@ -262,7 +259,7 @@ def evaluation_report(
             "voortgangsupdates": sum(
                 1
                 for u in updates.values()
-                if u.datum <= peildatum and u.actie_id in {a.id for a in state.acties}
+                if u.datum <= peildatum and u.actie_id in actie_ids
             ),
             "indicatoren": sum(len(v) for v in per_actie_indicatoren.values()),
             "raadsopdrachten": len(state.raadsopdrachten),
