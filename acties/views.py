@@ -1,12 +1,16 @@
 from django.contrib import messages
+from django.contrib.auth.context_processors import PermWrapper
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
+from pijlers.cache import cached_fragment, fragment_key
 from pijlers.export import csv_response
 from pijlers.views import RoleRequiredMixin, ServiceFormView
 
@@ -140,24 +144,47 @@ class ActieExportView(RoleRequiredMixin, View):
         return csv_response(filename="acties.csv", header=header, rows=rows)
 
 
-class ActieDetailView(RoleRequiredMixin, DetailView):
+class ActieDetailView(RoleRequiredMixin, TemplateView):
+    """An action's page. Its body is the most visited page of the application
+    and is cached per data generation and set of permissions (pijlers.cache)."""
+
     permission_required = "acties.view_actie"
     template_name = "acties/actie_detail.html"
-    context_object_name = "actie"
-
-    def get_object(self, queryset=None):
-        try:
-            return selectors.actie_detail(self.kwargs["pk"])
-        except Actie.DoesNotExist as exc:
-            raise Http404 from exc
 
     def get_context_data(self, **kwargs):
-        actie = self.object
+        pk = self.kwargs["pk"]
+        user = self.request.user
+        perms = sorted(p for p in user.get_all_permissions() if p.startswith("acties."))
+        page = cached_fragment(
+            fragment_key("actie-detail", pk, *perms), lambda: self._render(pk, user)
+        )
+        if page is None:
+            raise Http404
         return super().get_context_data(
-            history=selectors.actie_history(actie),
-            breadcrumbs=_crumbs(_acties_crumb(), (f"{actie.code} {actie.titel}", None)),
+            code=page["code"],
+            titel=page["titel"],
+            body=mark_safe(page["body"]),  # noqa: S308 - rendered by our template
+            breadcrumbs=_crumbs(
+                _acties_crumb(), (f"{page['code']} {page['titel']}", None)
+            ),
             **kwargs,
         )
+
+    @staticmethod
+    def _render(pk, user) -> dict | None:
+        try:
+            actie = selectors.actie_detail(pk)
+        except Actie.DoesNotExist:
+            return None
+        body = render_to_string(
+            "acties/_actie_detail.html",
+            {
+                "actie": actie,
+                "history": selectors.actie_history(actie),
+                "perms": PermWrapper(user),
+            },
+        )
+        return {"code": actie.code, "titel": actie.titel, "body": body}
 
 
 class ActieCreateView(ServiceFormView):

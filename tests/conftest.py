@@ -40,3 +40,14 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Cached fragments are keyed by history ids, which a rolled-back test can
+    # hand out again on SQLite: every test starts with an empty cache.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
