@@ -17,12 +17,14 @@ import statistics
 import time
 
 
-def measure(client, url, runs, connection, capture):
+def measure(client, url, runs, connection, capture, before=None):
     response = client.get(url)
     if response.status_code != 200:
         raise SystemExit(f"{url} answered {response.status_code}")
     times = []
     for _ in range(runs):
+        if before:
+            before()
         with capture(connection) as queries:
             started = time.perf_counter()
             response = client.get(url)
@@ -44,6 +46,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
@@ -98,6 +101,7 @@ def main() -> None:
             "&q=actie",
         ),
         ("action detail", f"/acties/{actie.pk}/"),
+        ("action detail, first visit (nothing cached)", f"/acties/{actie.pk}/"),
         ("mandates list", "/raadsopdrachten/"),
         ("/historie/", "/historie/"),
         ("/peildatum/", f"/peildatum/?datum=2026-06-30&programma={programma.pk}"),
@@ -113,7 +117,12 @@ def main() -> None:
     results = {}
     for label, url in pages:
         results[label] = measure(
-            client, url, options.runs, connection, CaptureQueriesContext
+            client,
+            url,
+            options.runs,
+            connection,
+            CaptureQueriesContext,
+            before=cache.clear if "nothing cached" in label else None,
         )
     results["evaluation PDF (concept)"] = measure(
         client,
