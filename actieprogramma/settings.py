@@ -7,6 +7,7 @@ without configuration; production sets ``DEBUG=false`` and must then provide
 ``SECRET_KEY`` and ``ALLOWED_HOSTS`` or start-up fails.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -80,6 +81,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "axes",
     "pijlers",
     "acties",
     "evaluatie",
@@ -93,15 +95,20 @@ MIDDLEWARE = [
     # Serves the static files itself (compressed, cached) so that gunicorn needs
     # no web server in front of it for them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "actieprogramma.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "actieprogramma.middleware.SessionTimeoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it answers locked-out login attempts.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "actieprogramma.urls"
@@ -138,9 +145,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A request writes everything or nothing: a failure halfway rolls it all back.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 elif env_bool("DATABASE_POOL", False):
+    from psycopg_pool import ConnectionPool
+
     # psycopg's connection pool (per process) instead of a connection per request
     # or CONN_MAX_AGE; Django requires CONN_MAX_AGE 0 with it.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -148,6 +159,9 @@ elif env_bool("DATABASE_POOL", False):
         "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
         "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        # A connection broken while the database was away is replaced, not
+        # handed out: the application recovers without a restart.
+        "check": ConnectionPool.check_connection,
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -217,18 +231,104 @@ CACHES = {
 }
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 300)
 
+# --- Security baseline (docs/security.md) -----------------------------------------
+# Cookies: never readable by scripts, only over HTTPS in production, not sent
+# along with requests from other sites.
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# Sessions: ended after 30 minutes without a request (idle) and 12 hours after
+# signing in whatever happens (absolute), and when the browser closes.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 12 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# HTTPS only in production: redirect plain HTTP, and tell browsers for a year
+# (HSTS) never to try it. Behind a TLS-terminating proxy, set
+# SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+_proxy_header = env_list("SECURE_PROXY_SSL_HEADER", [])
+if _proxy_header:
+    if len(_proxy_header) != 2:
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must be a header and a value, e.g. "
+            "HTTP_X_FORWARDED_PROTO,https."
+        )
+    SECURE_PROXY_SSL_HEADER = tuple(_proxy_header)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Content Security Policy (django-csp): only this site's own scripts, styles,
+# images and fonts; no inline script or style anywhere; no framing.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+        "base-uri": [_NONE],
+        "object-src": [_NONE],
+    }
+}
+
+# Authentication: django-axes locks an account after 5 failed sign-ins in a row
+# (per username, whatever the address), and an address after 5 failures
+# whatever the usernames (password spraying), for AXES_COOLOFF_MINUTES. Behind
+# one shared office address, set AXES_LOCKOUT_PARAMETERS=username,ip_address
+# with care (docs/security.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = env_list(
+    "AXES_LOCKOUT_PARAMETERS", ["username", "ip_address"]
+)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 60))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
+# Logging: the console, and the security log as one JSON object per line
+# (docs/security.md), to standard error or to SECURITY_LOG_FILE.
+_security_handler = {"class": "logging.StreamHandler", "formatter": "security"}
+if env_str("SECURITY_LOG_FILE"):
+    _security_handler = {
+        "class": "logging.handlers.WatchedFileHandler",
+        "filename": env_str("SECURITY_LOG_FILE"),
+        "formatter": "security",
+    }
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"security": {"()": "actieprogramma.security_log.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": _security_handler,
+    },
+    "loggers": {
+        "actieprogramma.security": {
+            "handlers": ["security"],
+            "level": "INFO",
+            "propagate": False,
+        },
+        # django-axes logs each attempt itself; the security log has them.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
 }

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import views
 
+handler403 = "actieprogramma.errors.permission_denied"
+handler500 = "actieprogramma.errors.server_error"
+
 admin.site.site_header = _("Actieprogramma-tracker – beheer")
 admin.site.site_title = _("Actieprogramma-tracker")
 admin.site.index_title = _("Beheer")

@@ -522,16 +522,19 @@ def test_query_count_does_not_grow_with_actions(client, coordinator, world, name
 
 
 # Queries per page, session, user and permission lookups included. A change
-# here is a design decision: make it on purpose.
+# here is a design decision: make it on purpose. Each count includes the
+# SAVEPOINT and RELEASE of the request's transaction (ATOMIC_REQUESTS inside the
+# test's own transaction); outside tests those are BEGIN and COMMIT, which are
+# not counted as queries.
 PINNED = {
-    "acties:actie-list": 14,
-    "acties:actie-detail": 18,
-    "home": 21,
-    "programma-detail": 10,
-    "acties:raadsopdracht-list": 8,
-    "acties:raadsopdracht-detail": 10,
-    "peildatum": 18,
-    "vergelijk": 34,
+    "acties:actie-list": 16,
+    "acties:actie-detail": 20,
+    "home": 23,
+    "programma-detail": 12,
+    "acties:raadsopdracht-list": 10,
+    "acties:raadsopdracht-detail": 12,
+    "peildatum": 20,
+    "vergelijk": 36,
 }
 PINNED_QUERY = {
     "peildatum": "?datum=2030-01-01",

@@ -1,0 +1,43 @@
+"""Error pages: refused access is logged; a database outage is a 503, not a 500.
+
+Both pages must render while the database is away, so the 500 and 503 pages
+use no context processors and no database.
+"""
+
+import sys
+
+from django.db import DatabaseError
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
+from django.views import defaults
+
+from .security_log import security_event
+
+# Seconds a client (or load balancer) is asked to wait before trying again.
+RETRY_AFTER = 30
+
+
+def permission_denied(request, exception=None):
+    security_event(request, "access", result="refused", obj=request.path)
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request):
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DatabaseError) and not database_reachable():
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def database_reachable() -> bool:
+    """Whether a fresh query gets through (an SQL error is not an outage)."""
+    from django.db import connection
+
+    try:
+        connection.close()
+        connection.ensure_connection()
+    except DatabaseError:
+        return False
+    return True
