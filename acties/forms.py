@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pijlers.forms import DateInput, ReasonForm
+from pijlers.forms import DateInput, NoVictimDataMixin, ReasonForm
 
 from .constants import RaadsopdrachtStatus
 from .filters import (
@@ -21,7 +21,7 @@ from .models import (
 )
 
 
-class ActieForm(forms.ModelForm):
+class ActieForm(NoVictimDataMixin, forms.ModelForm):
     versie = forms.IntegerField(widget=forms.HiddenInput, required=False)
     partners = forms.ModelMultipleChoiceField(
         label=_("Partners"),
@@ -101,7 +101,10 @@ class ActieForm(forms.ModelForm):
         actielijn = cleaned.get("actielijn")
         if actielijn is not None:
             self.instance.programma_id = actielijn.programma_id
-        reason_given = bool((cleaned.get("reden") or "").strip())
+        # A reason refused for what it holds has its own message already.
+        reason_given = bool((cleaned.get("reden") or "").strip()) or self.has_error(
+            "reden"
+        )
         status_changed = {"status", "voortgang"} & set(self.changed_data)
         if self.instance.pk and status_changed and not reason_given:
             self.add_error(
@@ -216,7 +219,7 @@ class RaadsopdrachtForm(ReasonForm, forms.ModelForm):
         super()._post_clean()
 
 
-class AfdoeningVoorstelForm(forms.Form):
+class AfdoeningVoorstelForm(NoVictimDataMixin, forms.Form):
     afdoening_toelichting = forms.CharField(
         label=_("Toelichting op de voorgestelde afdoening"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -240,7 +243,7 @@ class AfdoenForm(ReasonForm):
     )
 
 
-class KoppelingForm(forms.Form):
+class KoppelingForm(NoVictimDataMixin, forms.Form):
     """Link a mandate and an action; one side is fixed by the page."""
 
     raadsopdracht = forms.ModelChoiceField(
@@ -278,7 +281,7 @@ class KoppelingForm(forms.Form):
         )
 
 
-class OntkoppelForm(forms.Form):
+class OntkoppelForm(NoVictimDataMixin, forms.Form):
     reden = forms.CharField(
         label=_("Waarom wordt de koppeling verwijderd?"),
         max_length=1000,

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pijlers.forms import DateInput, ReasonForm
+from pijlers.forms import DateInput, NoVictimDataMixin, ReasonForm
 from pijlers.models import Programma
 
 from .models import Tussenevaluatie
@@ -82,7 +82,7 @@ class TussenevaluatieForm(ReasonForm, forms.ModelForm):
         }
 
 
-class FinaliseForm(forms.Form):
+class FinaliseForm(NoVictimDataMixin, forms.Form):
     bevestig = forms.BooleanField(
         label=_(
             "Ik begrijp dat de evaluatie en haar PDF hierna niet meer kunnen "

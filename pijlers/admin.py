@@ -3,14 +3,18 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import NoVictimDataMixin
 from .history import delete_with_history, save_with_history
 from .models import Actielijn, ActielijnPijler, Pijler, Programma
 
 REASON_FIELD = "wijzigingsreden"
 
 
-class ReasonForm(forms.ModelForm):
-    """Adds the change reason that every admin save must give for the history."""
+class ReasonForm(NoVictimDataMixin, forms.ModelForm):
+    """Adds the change reason that every admin save must give for the history.
+
+    Like every form of the application, it refuses a possible BSN in free text.
+    """
 
     wijzigingsreden = forms.CharField(
         label=_("Reden van de wijziging"),
@@ -37,6 +41,14 @@ class AuditedAdmin(SimpleHistoryAdmin):
         if REASON_FIELD in fields:
             return fieldsets
         return [*fieldsets, (_("Verantwoording"), {"fields": [REASON_FIELD]})]
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        # Inline records are typed in the same page: the same safeguard.
+        for inline in self.get_inline_instances(request, obj):
+            form = inline.form
+            if not issubclass(form, NoVictimDataMixin):
+                form = type(form.__name__, (NoVictimDataMixin, form), {})
+            yield inline.get_formset(request, obj, form=form), inline
 
     def get_fields(self, request, obj=None):
         fields = [f for f in super().get_fields(request, obj) if f != REASON_FIELD]

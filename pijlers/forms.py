@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .validators import validate_no_bsn
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -21,7 +23,27 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
-class ReasonForm(forms.Form):
+class NoVictimDataMixin:
+    """Refuses a possible BSN in every free-text field of the form.
+
+    Every form in which people type text that is stored uses it (a test holds
+    the apps to that), so a field added later is covered without a thought.
+    Fields are looked at when the form is cleaned, not when it is built, so that
+    fields a subclass adds in its ``__init__`` are covered as well. Search and
+    filter forms, which store nothing, do without it.
+    """
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if (
+                isinstance(field, forms.CharField)
+                and validate_no_bsn not in field.validators
+            ):
+                field.validators.append(validate_no_bsn)
+        super().full_clean()
+
+
+class ReasonForm(NoVictimDataMixin, forms.Form):
     """Adds the reason that goes into the history; optional unless a form says so."""
 
     reden = forms.CharField(

@@ -1,0 +1,160 @@
+"""No victim data: every free-text field of every form refuses a possible BSN."""
+
+import importlib
+import inspect
+
+import pytest
+from django import forms
+from django.urls import reverse
+
+from pijlers.forms import NoVictimDataMixin
+from pijlers.validators import BSN_MESSAGE
+from tests.security.conftest import (
+    FORMS,
+    field_names,
+    form_url,
+    row_counts,
+    valid_post,
+)
+
+pytestmark = pytest.mark.django_db
+
+BSN = "123456782"
+NOT_A_BSN = "123456789"  # nine digits that fail the eleven-test
+
+# Forms that store nothing (searching and filtering) may do without the guard.
+SEARCH_FORMS = {
+    "actieprogramma.forms.HistorieFilterForm",
+    "actieprogramma.forms.PeildatumForm",
+    "actieprogramma.forms.VergelijkForm",
+}
+
+FIELD_CASES = [
+    (name, index)
+    for name, (_r, _p, fields) in FORMS.items()
+    for index in range(len(fields))
+]
+
+
+def _form_classes():
+    for module_name in [
+        "pijlers.forms",
+        "pijlers.admin",
+        "acties.forms",
+        "evaluatie.forms",
+        "actieprogramma.forms",
+    ]:
+        module = importlib.import_module(module_name)
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module_name:
+                yield f"{module_name}.{cls.__name__}", cls
+
+
+def test_every_form_of_the_apps_has_the_guard_or_is_a_search_form():
+    unguarded = {
+        name for name, cls in _form_classes() if not issubclass(cls, NoVictimDataMixin)
+    }
+    assert unguarded == SEARCH_FORMS
+
+
+def test_the_table_lists_every_text_field_of_every_form(
+    client, coordinator, forms_world
+):
+    client.force_login(coordinator)
+    for name in FORMS:
+        form = client.get(form_url(name, forms_world)).context["form"]
+        text_fields = {
+            field_name
+            for field_name, field in form.fields.items()
+            if isinstance(field, forms.CharField)
+        }
+        assert text_fields == set(field_names(name, forms_world)), name
+
+
+@pytest.mark.parametrize(("name", "index"), FIELD_CASES)
+def test_a_bsn_in_any_free_text_field_is_refused_and_nothing_saved(
+    client, coordinator, forms_world, name, index
+):
+    field = field_names(name, forms_world)[index]
+    client.force_login(coordinator)
+    data = valid_post(name, forms_world)
+    data[field] = f"BSN {BSN}"
+    if name == "acties:actie-update":
+        data["voortgang"] = "60"  # a change that needs a reason, given or refused
+        data["reden"] = data["reden"] or "Bijgewerkt"
+    before = row_counts()
+
+    response = client.post(form_url(name, forms_world), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors[field] == [str(BSN_MESSAGE)]
+    assert str(BSN_MESSAGE) in response.content.decode()
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("name", [name for name in FORMS if FORMS[name][2]])
+def test_nine_digits_that_fail_the_eleven_test_are_saved(
+    client, coordinator, forms_world, name
+):
+    client.force_login(coordinator)
+    data = valid_post(name, forms_world)
+    for field in field_names(name, forms_world):
+        data[field] = f"{NOT_A_BSN}"
+    before = row_counts()
+
+    response = client.post(form_url(name, forms_world), data)
+
+    assert response.status_code == 302, response.context["form"].errors
+    assert row_counts() != before
+
+
+def test_the_actie_form_gives_one_message_for_a_refused_reason(
+    client, coordinator, forms_world
+):
+    client.force_login(coordinator)
+    data = {**valid_post("acties:actie-update", forms_world), "voortgang": "70"}
+    data["reden"] = f"Gesprek met {BSN}"
+    response = client.post(form_url("acties:actie-update", forms_world), data)
+    assert response.context["form"].errors["reden"] == [str(BSN_MESSAGE)]
+
+
+def test_the_admin_refuses_a_bsn_in_a_record_and_in_its_inlines(
+    client, admin_user, forms_world
+):
+    client.force_login(admin_user)
+    programma, pijler = forms_world["programma"], forms_world["pijler"]
+    url = reverse("admin:pijlers_programma_change", args=[programma.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: form.initial.get(name) or ""
+        for name in form.fields
+        if name != "wijzigingsreden"
+    }
+    data.update(
+        {
+            "periode_start": programma.periode_start,
+            "periode_eind": programma.periode_eind,
+            "vastgesteld_op": programma.vastgesteld_op,
+            "wijzigingsreden": "Bijgewerkt",
+            "pijlers-TOTAL_FORMS": "1",
+            "pijlers-INITIAL_FORMS": "1",
+            "pijlers-0-id": pijler.pk,
+            "pijlers-0-programma": programma.pk,
+            "pijlers-0-volgorde": pijler.volgorde,
+            "pijlers-0-naam": pijler.naam,
+            "pijlers-0-omschrijving": "",
+        }
+    )
+    data = {key: "" if value is None else value for key, value in data.items()}
+    before = row_counts()
+
+    for field in ["omschrijving", "wijzigingsreden", "pijlers-0-omschrijving"]:
+        response = client.post(url, {**data, field: f"Nummer {BSN}"})
+        assert response.status_code == 200, field
+        assert str(BSN_MESSAGE) in response.content.decode(), field
+        assert row_counts() == before
+
+    response = client.post(url, {**data, "pijlers-0-omschrijving": NOT_A_BSN})
+    assert response.status_code == 302
+    pijler.refresh_from_db()
+    assert pijler.omschrijving == NOT_A_BSN
