@@ -7,6 +7,6 @@ class ActieprogrammaConfig(AppConfig):
     verbose_name = _("actieprogramma-tracker")
 
     def ready(self):
-        from . import security_log
+        from . import security_events
 
-        security_log.connect()
+        security_events.connect()

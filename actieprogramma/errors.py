@@ -11,7 +11,7 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views import defaults
 
-from .security_log import security_event
+from pijlers.security_log import security_event
 
 # Seconds a client (or load balancer) is asked to wait before trying again.
 RETRY_AFTER = 30

@@ -316,7 +316,7 @@ if env_str("SECURITY_LOG_FILE"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"security": {"()": "actieprogramma.security_log.JsonFormatter"}},
+    "formatters": {"security": {"()": "pijlers.security_log.JsonFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         "security": _security_handler,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from pijlers.security_log import security_event
 from pijlers.views import RoleRequiredMixin, ServiceFormView
 
 from . import services
@@ -225,14 +226,26 @@ class TussenevaluatieFinaliseView(ConceptOnlyMixin, ServiceFormView):
     )
 
     def perform(self, form):
+        target = f"tussenevaluatie={self.evaluatie.pk}"
         try:
-            return services.tussenevaluatie_finalise(
+            result = services.tussenevaluatie_finalise(
                 tussenevaluatie=self.evaluatie, user=self.request.user
             )
-        except PdfRenderError as exc:
-            raise ValidationError(str(exc)) from exc
-        except ValueError as exc:
-            raise ValidationError(NIET_OP_PEILDATUM) from exc
+        except (PdfRenderError, ValueError, ValidationError) as exc:
+            security_event(
+                self.request, "evaluation_finalise", obj=target, result="failed"
+            )
+            if isinstance(exc, PdfRenderError):
+                raise ValidationError(str(exc)) from exc
+            if isinstance(exc, ValueError):
+                raise ValidationError(NIET_OP_PEILDATUM) from exc
+            raise
+        security_event(
+            self.request,
+            "evaluation_finalise",
+            obj=f"{target} sha256={result.pdf_sha256}",
+        )
+        return result
 
     def get_success_url(self, result=None):
         return reverse("evaluatie:detail", args=[self.evaluatie.pk])
