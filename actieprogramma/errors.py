@@ -32,12 +32,18 @@ def server_error(request):
 
 
 def database_reachable() -> bool:
-    """Whether a fresh query gets through (an SQL error is not an outage)."""
-    from django.db import connection
+    """Whether a new connection gets through (an SQL error is not an outage).
 
+    A connection of its own: the request's may be broken or inside a
+    transaction that must not be disturbed.
+    """
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    probe = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
-        connection.close()
-        connection.ensure_connection()
+        probe.ensure_connection()
     except DatabaseError:
         return False
+    finally:
+        probe.close()
     return True

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -35,7 +36,12 @@ urlpatterns = [
     ),
     path("peildatum/", views.PeildatumView.as_view(), name="peildatum"),
     path("vergelijk/", views.VergelijkView.as_view(), name="vergelijk"),
-    path("health/", views.HealthView.as_view(), name="health"),
+    # Outside the request transaction: it must answer when the database cannot.
+    path(
+        "health/",
+        transaction.non_atomic_requests(views.HealthView.as_view()),
+        name="health",
+    ),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
