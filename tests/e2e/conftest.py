@@ -106,8 +106,13 @@ def programme(live_server):
 
 @pytest.fixture
 def open_as(browser, live_server, programme):
-    """A logged-in page for a role: the login form filled in with the keyboard."""
+    """A logged-in page for a role: the login form filled in with the keyboard.
+
+    Whatever the browser refuses under the Content Security Policy during the
+    test (an inline script or style, say) fails the test at the end.
+    """
     contexts = []
+    refused = []
 
     def login(role: str):
         context = browser.new_context(
@@ -118,6 +123,12 @@ def open_as(browser, live_server, programme):
         )
         contexts.append(context)
         page = context.new_page()
+        page.on(
+            "console",
+            lambda message: refused.append(message.text)
+            if "Content Security Policy" in message.text
+            else None,
+        )
         page.set_default_timeout(15000)
         page.goto("/accounts/login/")
         page.locator("#id_username").focus()
@@ -132,6 +143,7 @@ def open_as(browser, live_server, programme):
     yield login
     for context in contexts:
         context.close()
+    assert refused == [], refused
 
 
 def activate(locator) -> None:
