@@ -287,3 +287,38 @@ class OntkoppelForm(NoVictimDataMixin, forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ImportForm(NoVictimDataMixin, forms.Form):
+    """Upload of a spreadsheet; the reason goes with every change it makes."""
+
+    soort = forms.ChoiceField(
+        label=_("Wat staat er in het bestand?"),
+        choices=[],
+        widget=forms.RadioSelect,
+    )
+    programma = forms.ModelChoiceField(
+        label=_("Programma"),
+        queryset=None,
+        empty_label=None,
+        help_text=_("Rijen horen bij acties van dit programma (op actiecode)."),
+    )
+    bestand = forms.FileField(
+        label=_("Bestand"),
+        help_text=_("CSV (UTF-8, met komma's of puntkomma's) of Excel (.xlsx)."),
+    )
+    reden = forms.CharField(
+        label=_("Reden van de wijzigingen"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Komt in de historie bij elke wijziging uit dit bestand."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from pijlers.selectors import programma_list
+
+        from .imports import KINDS
+
+        super().__init__(*args, **kwargs)
+        self.fields["soort"].choices = [(k, v[0]) for k, v in KINDS.items()]
+        self.fields["programma"].queryset = programma_list()

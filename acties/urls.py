@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "acties"
 
@@ -8,6 +8,17 @@ urlpatterns = [
     path("acties/", views.ActieListView.as_view(), name="actie-list"),
     path("acties/export.csv", views.ActieExportView.as_view(), name="actie-export"),
     path("acties/nieuw/", views.ActieCreateView.as_view(), name="actie-create"),
+    path("acties/importeren/", import_views.ImportView.as_view(), name="import"),
+    path(
+        "acties/importeren/sjabloon-<slug:kind>.<slug:fmt>",
+        import_views.ImportTemplateView.as_view(),
+        name="import-template",
+    ),
+    path(
+        "programmas/<int:pk>/export.<slug:fmt>",
+        import_views.ProgrammaExportView.as_view(),
+        name="programma-export",
+    ),
     path("acties/<int:pk>/", views.ActieDetailView.as_view(), name="actie-detail"),
     path(
         "acties/<int:pk>/bewerken/",

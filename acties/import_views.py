@@ -1,0 +1,215 @@
+"""Bulk updates in the browser: upload, dry-run preview, confirm (acties.imports),
+the import templates, and the whole programme as open data (acties.opendata).
+
+The uploaded file waits in the person's session between preview and confirm;
+confirming plans it again against the data as it is then, and writes only if
+that is what the person saw.
+"""
+
+import base64
+
+import tablib
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView
+
+from pijlers.models import Programma
+from pijlers.views import RoleRequiredMixin
+
+from .forms import ImportForm
+from .imports import (
+    KINDS,
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportFileError,
+    StalePlan,
+    apply_import,
+    plan_import,
+    read_table,
+)
+from .opendata import export_programme, to_csv_zip, to_json
+
+SESSION_KEY = "acties_import"
+IMPORT_PERMISSIONS = (
+    "acties.add_actie",
+    "acties.change_actie",
+    "acties.add_voortgangsupdate",
+    "acties.add_meting",
+    "acties.change_meting",
+)
+
+
+def _crumbs(*items):
+    return [
+        (_("Dashboard"), reverse("home")),
+        (_("Acties"), reverse("acties:actie-list")),
+        *items,
+    ]
+
+
+class ImportView(RoleRequiredMixin, FormView):
+    permission_required = IMPORT_PERMISSIONS
+    form_class = ImportForm
+    template_name = "acties/import_form.html"
+
+    def get_initial(self):
+        from .selectors import current_programma
+
+        return {"soort": "acties", "programma": current_programma()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            kinds=KINDS,
+            max_mb=MAX_BYTES // 2**20,
+            max_rows=MAX_ROWS,
+            breadcrumbs=_crumbs((_("Importeren"), None)),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        # The preview's confirm button posts the fingerprint of what it showed.
+        if "controle" in request.POST:
+            return confirm(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["bestand"]
+        if upload.size > MAX_BYTES:
+            form.add_error(
+                "bestand",
+                _("Het bestand is groter dan %(max)s MB.")
+                % {"max": MAX_BYTES // 2**20},
+            )
+            return self.form_invalid(form)
+        content = upload.read()
+        stash = {
+            "kind": form.cleaned_data["soort"],
+            "programma": form.cleaned_data["programma"].pk,
+            "reason": form.cleaned_data["reden"].strip(),
+            "filename": upload.name,
+            "content": base64.b64encode(content).decode(),
+        }
+        try:
+            plan = _plan(stash)
+        except ImportFileError as exc:
+            form.add_error("bestand", str(exc))
+            return self.form_invalid(form)
+        self.request.session[SESSION_KEY] = stash
+        return _preview(self.request, stash, plan)
+
+
+def _plan(stash):
+    programma = Programma.objects.get(pk=stash["programma"])
+    headers, rows = read_table(base64.b64decode(stash["content"]), stash["filename"])
+    return plan_import(
+        stash["kind"], headers, rows, programma=programma, reason=stash["reason"]
+    )
+
+
+def _preview(request, stash, plan, *, stale=False, error=None, status=200):
+    return render(
+        request,
+        "acties/import_preview.html",
+        {
+            "plan": plan,
+            "stash": stash,
+            "kind_label": KINDS[stash["kind"]][0],
+            "programma": Programma.objects.get(pk=stash["programma"]),
+            "to_write": plan.count("nieuw") + plan.count("wijzigen"),
+            "stale": stale,
+            "error": error,
+            "breadcrumbs": _crumbs(
+                (_("Importeren"), reverse("acties:import")), (_("Controleren"), None)
+            ),
+        },
+        status=status,
+    )
+
+
+def confirm(request):
+    """Write what the preview showed, if it is still what the file would do."""
+    stash = request.session.get(SESSION_KEY)
+    if not stash:
+        messages.warning(
+            request,
+            _("Er staat geen bestand klaar om op te slaan. Upload het opnieuw."),
+        )
+        return redirect("acties:import")
+    try:
+        plan = _plan(stash)
+    except (ImportFileError, Programma.DoesNotExist):
+        request.session.pop(SESSION_KEY, None)
+        messages.warning(request, _("Upload het bestand opnieuw."))
+        return redirect("acties:import")
+    try:
+        written = apply_import(
+            plan,
+            fingerprint=request.POST.get("controle", ""),
+            user=request.user,
+            reason=stash["reason"],
+        )
+    except StalePlan:
+        return _preview(request, stash, plan, stale=True, status=409)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+        return _preview(request, stash, plan, error=error, status=400)
+    request.session.pop(SESSION_KEY, None)
+    done = _(
+        "Het bestand is verwerkt: %(n)s rijen opgeslagen, met de reden "
+        "'%(reason)s' in de historie."
+    )
+    messages.success(request, done % {"n": written, "reason": stash["reason"]})
+    return redirect(f"{reverse('acties:actie-list')}?programma={stash['programma']}")
+
+
+class ImportTemplateView(RoleRequiredMixin, View):
+    """An empty file with the expected columns, as CSV or Excel."""
+
+    permission_required = IMPORT_PERMISSIONS
+
+    def get(self, request, kind, fmt):
+        if kind not in KINDS or fmt not in {"csv", "xlsx"}:
+            raise Http404
+        _label, required, optional, _ignored = KINDS[kind]
+        dataset = tablib.Dataset(headers=[*required, *optional])
+        if fmt == "csv":
+            body = ("\ufeff" + dataset.export("csv", delimiter=";")).encode()
+            content_type = "text/csv; charset=utf-8"
+        else:
+            body = dataset.export("xlsx")
+            content_type = (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = (
+            f'attachment; filename="sjabloon-{kind}.{fmt}"'
+        )
+        return response
+
+
+def open_data_response(programma: Programma, fmt: str, *, intern: bool):
+    data = export_programme(programma, intern=intern)
+    suffix = "" if not intern else "-intern"
+    if fmt == "json":
+        response = HttpResponse(to_json(data), content_type="application/json")
+    else:
+        response = HttpResponse(to_csv_zip(data), content_type="application/zip")
+    name = f"{programma.slug}{suffix}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class ProgrammaExportView(RoleRequiredMixin, View):
+    """The whole programme with internal fields, for re-import and archives."""
+
+    permission_required = "acties.view_actie"
+
+    def get(self, request, pk, fmt):
+        if fmt not in {"json", "zip"}:
+            raise Http404
+        return open_data_response(get_object_or_404(Programma, pk=pk), fmt, intern=True)

@@ -1,0 +1,357 @@
+"""A whole programme as open data: one JSON document, or one CSV file per kind
+of record in a zip, with stable identifiers; and back again.
+
+Identifiers are the records' own keys, not database ids, so that an export
+means the same on every instance: the programme's slug, a pillar's order, an
+action line's number, an action's code, an organisation's name, a mandate's
+number, an indicator's name within its action. Exporting, importing into an
+empty instance (``import_programme``) and exporting again gives identical
+files.
+
+The public export leaves out what is internal (budgets, who wrote an update);
+the full export for signed-in users adds the budget.
+"""
+
+import datetime
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+from decimal import Decimal
+
+import tablib
+from django.db import transaction
+from django.db.models import Q
+
+from pijlers import services as pijler_services
+from pijlers.export import neutralise
+from pijlers.models import Actielijn, Pijler, Programma
+
+from . import services
+from .filters import DOELGROEP_FIELDS, UITBUITING_FIELDS
+from .models import (
+    Actie,
+    Indicator,
+    Meting,
+    Organisatie,
+    Raadsopdracht,
+    RaadsopdrachtActie,
+    Voortgangsupdate,
+)
+
+FORMAT = "actieprogramma-tracker/open-data"
+FORMAT_VERSION = 1
+
+PROGRAMMA_FIELDS = ["slug", "titel", "gemeente", "periode_start", "periode_eind",
+                    "voorgesteld_op", "vastgesteld_op", "ris_nummer", "kenmerk",
+                    "doelstelling", "omschrijving"]  # fmt: skip
+ORGANISATIE_FIELDS = ["naam", "afkorting", "soort"]
+RAADSOPDRACHT_FIELDS = ["nummer", "soort", "titel", "tekst", "indieners",
+                        "datum_aangenomen", "vergadering", "ris_nummer", "status",
+                        "deadline", "afgedaan_op", "afdoening_toelichting",
+                        "afdoeningsdocument"]  # fmt: skip
+INDICATOR_FIELDS = ["naam", "eenheid", "nulwaarde", "nulwaarde_datum",
+                    "streefwaarde", "streefdatum"]  # fmt: skip
+# Fields that are not for the public: budgets. (Authors of updates are never
+# exported.)
+INTERNAL_ACTIE_FIELDS = ["budget"]
+# Lists inside a CSV cell are joined with this.
+LIST_SEPARATOR = "|"
+
+
+def _value(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        # As stored (two decimals), never in exponent notation.
+        return format(value, "f")
+    return value
+
+
+def _pick(instance, fields) -> dict:
+    return {field: _value(getattr(instance, field)) for field in fields}
+
+
+def programma_mandates(programma: Programma):
+    return (
+        Raadsopdracht.objects.filter(
+            Q(programma=programma) | Q(actie_koppelingen__actie__programma=programma)
+        )
+        .distinct()
+        .order_by("nummer")
+    )
+
+
+def export_programme(programma: Programma, *, intern: bool = False) -> dict:
+    """The programme as a plain dictionary, in a stable order."""
+    slug = programma.slug
+    acties = list(
+        Actie.objects.filter(programma=programma)
+        .select_related("actielijn", "trekker")
+        .prefetch_related("partners")
+        .order_by("code")
+    )
+    lijnen = list(
+        Actielijn.objects.filter(programma=programma)
+        .prefetch_related("pijlers")
+        .order_by("nummer")
+    )
+    organisaties = {a.trekker for a in acties if a.trekker} | {
+        p for a in acties for p in a.partners.all()
+    }
+    mandates = list(programma_mandates(programma))
+    actie_fields = ["titel", "omschrijving", "status", "voortgang", "gepland_start",
+                    "gepland_eind"]  # fmt: skip
+
+    def actie_record(actie):
+        record = {
+            "id": f"{slug}/actie/{actie.code}",
+            "code": actie.code,
+            "actielijn": actie.actielijn.nummer,
+            **_pick(actie, actie_fields),
+            "trekker": actie.trekker.naam if actie.trekker else "",
+            "partners": sorted(p.naam for p in actie.partners.all()),
+            "uitbuiting": [
+                k for k, f in UITBUITING_FIELDS.items() if getattr(actie, f)
+            ],
+            "doelgroep": [k for k, f in DOELGROEP_FIELDS.items() if getattr(actie, f)],
+            "voorbeeld": actie.is_voorbeeld,
+        }
+        if intern:
+            record.update(_pick(actie, INTERNAL_ACTIE_FIELDS))
+        return record
+
+    return {
+        "formaat": FORMAT,
+        "versie": FORMAT_VERSION,
+        "programma": {"id": slug, **_pick(programma, PROGRAMMA_FIELDS)},
+        "pijlers": [
+            {
+                "id": f"{slug}/pijler/{p.volgorde}",
+                **_pick(p, ["volgorde", "naam", "omschrijving"]),
+            }
+            for p in Pijler.objects.filter(programma=programma).order_by("volgorde")
+        ],
+        "actielijnen": [
+            {
+                "id": f"{slug}/actielijn/{lijn.nummer}",
+                **_pick(lijn, ["nummer", "naam", "omschrijving"]),
+                "pijlers": sorted(p.volgorde for p in lijn.pijlers.all()),
+            }
+            for lijn in lijnen
+        ],
+        "organisaties": [
+            {"id": f"organisatie/{o.naam}", **_pick(o, ORGANISATIE_FIELDS)}
+            for o in sorted(organisaties, key=lambda o: o.naam)
+        ],
+        "acties": [actie_record(actie) for actie in acties],
+        "voortgangsupdates": [
+            {"actie": u.actie.code, "datum": _value(u.datum), "tekst": u.tekst}
+            for u in Voortgangsupdate.objects.filter(actie__programma=programma)
+            .select_related("actie")
+            .order_by("actie__code", "datum", "id")
+        ],
+        "indicatoren": [
+            {
+                "id": f"{slug}/actie/{i.actie.code}/indicator/{i.naam}",
+                "actie": i.actie.code,
+                **_pick(i, INDICATOR_FIELDS),
+            }
+            for i in Indicator.objects.filter(actie__programma=programma)
+            .select_related("actie")
+            .order_by("actie__code", "naam")
+        ],
+        "metingen": [
+            {
+                "actie": m.indicator.actie.code,
+                "indicator": m.indicator.naam,
+                **_pick(m, ["datum", "waarde", "toelichting"]),
+            }
+            for m in Meting.objects.filter(indicator__actie__programma=programma)
+            .select_related("indicator__actie")
+            .order_by("indicator__actie__code", "indicator__naam", "datum")
+        ],
+        "raadsopdrachten": [
+            {
+                "id": f"raadsopdracht/{r.nummer}",
+                **_pick(r, RAADSOPDRACHT_FIELDS),
+                "bij_programma": r.programma_id == programma.pk,
+            }
+            for r in mandates
+        ],
+        "koppelingen": [
+            {
+                "raadsopdracht": k.raadsopdracht.nummer,
+                "actie": k.actie.code,
+                "toelichting": k.toelichting,
+            }
+            for k in RaadsopdrachtActie.objects.filter(actie__programma=programma)
+            .select_related("raadsopdracht", "actie")
+            .order_by("raadsopdracht__nummer", "actie__code")
+        ],
+    }
+
+
+def to_json(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+# The kinds that become a CSV file each, in the zip's order.
+CSV_KINDS = ["pijlers", "actielijnen", "organisaties", "acties", "voortgangsupdates",
+             "indicatoren", "metingen", "raadsopdrachten", "koppelingen"]  # fmt: skip
+
+
+def _cell(value):
+    """A CSV cell; text that a spreadsheet would run as a formula gets a
+    leading apostrophe (the import takes it off again)."""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, list):
+        value = LIST_SEPARATOR.join(str(item) for item in value)
+    return neutralise(value)
+
+
+def to_csv_zip(data: dict) -> bytes:
+    """One UTF-8 CSV per kind (and programma.csv), zipped with fixed dates so
+    that the same data gives the same bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for kind in ["programma", *CSV_KINDS]:
+            rows = [data[kind]] if kind == "programma" else data[kind]
+            headers = list(rows[0]) if rows else []
+            dataset = tablib.Dataset(headers=headers)
+            for row in rows:
+                dataset.append([_cell(row[h]) for h in headers])
+            info = zipfile.ZipInfo(f"{kind}.csv", date_time=(2000, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, dataset.export("csv").encode("utf-8"))
+    return buffer.getvalue()
+
+
+# --- import into an instance that does not have the programme ----------------------
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _decimal(value):
+    return None if value in (None, "") else Decimal(str(value))
+
+
+@transaction.atomic
+def import_programme(data: dict, *, user, reason: str) -> Programma:
+    """Create a programme from an export, every record through its service.
+
+    Refuses (ValueError) a document of another format or a programme whose slug
+    exists already: this is for an empty instance, not a merge.
+    """
+    if data.get("formaat") != FORMAT or data.get("versie") != FORMAT_VERSION:
+        raise ValueError("Dit is geen export van de Actieprogramma-tracker (versie 1).")
+    values = dict(data["programma"])
+    values.pop("id")
+    if Programma.objects.filter(slug=values["slug"]).exists():
+        raise ValueError(f"Het programma '{values['slug']}' bestaat al.")
+    for key in ("periode_start", "periode_eind", "voorgesteld_op", "vastgesteld_op"):
+        values[key] = _date(values[key])
+    programma = pijler_services.programma_create(user=user, reason=reason, **values)
+
+    pijlers = {}
+    for row in data["pijlers"]:
+        pijlers[row["volgorde"]] = pijler_services.pijler_create(
+            programma=programma, user=user, reason=reason,
+            volgorde=row["volgorde"], naam=row["naam"],
+            omschrijving=row["omschrijving"],
+        )  # fmt: skip
+    lijnen = {}
+    for row in data["actielijnen"]:
+        lijnen[row["nummer"]] = pijler_services.actielijn_create(
+            programma=programma, user=user, reason=reason,
+            nummer=row["nummer"], naam=row["naam"], omschrijving=row["omschrijving"],
+            pijlers=[pijlers[n] for n in row["pijlers"]],
+        )  # fmt: skip
+    organisaties = {o.naam: o for o in Organisatie.objects.all()}
+    for row in data["organisaties"]:
+        if row["naam"] not in organisaties:
+            organisaties[row["naam"]] = services.organisatie_create(
+                user=user, reason=reason, **{f: row[f] for f in ORGANISATIE_FIELDS}
+            )
+    acties = {}
+    for row in data["acties"]:
+        flags = {
+            field: key in row["uitbuiting"] for key, field in UITBUITING_FIELDS.items()
+        }
+        flags |= {
+            field: key in row["doelgroep"] for key, field in DOELGROEP_FIELDS.items()
+        }
+        acties[row["code"]] = services.actie_create(
+            actielijn=lijnen[row["actielijn"]],
+            partners=[organisaties[naam] for naam in row["partners"]],
+            user=user,
+            reason=reason,
+            code=row["code"],
+            titel=row["titel"],
+            omschrijving=row["omschrijving"],
+            status=row["status"],
+            voortgang=row["voortgang"],
+            trekker=organisaties.get(row["trekker"]) if row["trekker"] else None,
+            gepland_start=_date(row["gepland_start"]),
+            gepland_eind=_date(row["gepland_eind"]),
+            is_voorbeeld=row["voorbeeld"],
+            budget=_decimal(row.get("budget")),
+            **flags,
+        )
+    for row in data["voortgangsupdates"]:
+        services.voortgangsupdate_create(
+            actie=acties[row["actie"]], datum=_date(row["datum"]), tekst=row["tekst"],
+            user=user, reason=reason,
+        )  # fmt: skip
+    indicatoren = {}
+    for row in data["indicatoren"]:
+        indicatoren[row["actie"], row["naam"]] = services.indicator_create(
+            actie=acties[row["actie"]], user=user, reason=reason,
+            naam=row["naam"], eenheid=row["eenheid"],
+            nulwaarde=_decimal(row["nulwaarde"]),
+            nulwaarde_datum=_date(row["nulwaarde_datum"]),
+            streefwaarde=_decimal(row["streefwaarde"]),
+            streefdatum=_date(row["streefdatum"]),
+        )  # fmt: skip
+    for row in data["metingen"]:
+        services.meting_create(
+            indicator=indicatoren[row["actie"], row["indicator"]], user=user,
+            reason=reason, datum=_date(row["datum"]), waarde=_decimal(row["waarde"]),
+            toelichting=row["toelichting"],
+        )  # fmt: skip
+    _import_mandates(data, programma, acties, user=user, reason=reason)
+    return programma
+
+
+def _import_mandates(data, programma, acties, *, user, reason) -> None:
+    opdrachten = {}
+    for row in data["raadsopdrachten"]:
+        existing = Raadsopdracht.objects.filter(nummer=row["nummer"]).first()
+        if existing:
+            opdrachten[row["nummer"]] = existing
+            continue
+        values = {f: row[f] for f in RAADSOPDRACHT_FIELDS}
+        for key in ("datum_aangenomen", "deadline", "afgedaan_op"):
+            values[key] = _date(values[key])
+        # Created as recorded, settled ones included: this restores the
+        # register as exported, it does not settle anything anew.
+        opdrachten[row["nummer"]] = services.raadsopdracht_create(
+            programma=programma if row["bij_programma"] else None,
+            user=user,
+            reason=reason,
+            **values,
+        )
+    for row in data["koppelingen"]:
+        services.raadsopdracht_actie_link(
+            raadsopdracht=opdrachten[row["raadsopdracht"]],
+            actie=acties[row["actie"]],
+            toelichting=row["toelichting"],
+            user=user,
+        )
+
+
+def kinds_with_rows(data: dict) -> Iterable[tuple[str, int]]:
+    return [(kind, len(data[kind])) for kind in CSV_KINDS]
