@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView
 
@@ -159,9 +160,12 @@ def confirm(request):
         error = " ".join(exc.messages)
         return _preview(request, stash, plan, error=error, status=400)
     request.session.pop(SESSION_KEY, None)
-    done = _(
+    done = ngettext(
+        "Het bestand is verwerkt: %(n)s rij opgeslagen, met de reden "
+        "'%(reason)s' in de historie.",
         "Het bestand is verwerkt: %(n)s rijen opgeslagen, met de reden "
-        "'%(reason)s' in de historie."
+        "'%(reason)s' in de historie.",
+        written,
     )
     messages.success(request, done % {"n": written, "reason": stash["reason"]})
     return redirect(f"{reverse('acties:actie-list')}?programma={stash['programma']}")
