@@ -125,9 +125,11 @@ def open_as(browser, live_server, programme):
         page = context.new_page()
         page.on(
             "console",
-            lambda message: refused.append(message.text)
-            if "Content Security Policy" in message.text
-            else None,
+            lambda message: (
+                refused.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
         )
         page.set_default_timeout(15000)
         page.goto("/accounts/login/")
