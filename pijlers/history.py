@@ -26,6 +26,8 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
+from .history_chain import HASH_FIELDS, HashChainedHistory
+
 M = TypeVar("M", bound=models.Model)
 
 _recorded_at: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
@@ -60,8 +62,11 @@ def _stamp(instance: models.Model, *, user, reason: str) -> None:
 
 
 def tracked_history(**kwargs) -> HistoricalRecords:
-    """The ``HistoricalRecords`` every domain model uses (one place to tune it)."""
-    return HistoricalRecords(**kwargs)
+    """The ``HistoricalRecords`` every domain model uses (one place to tune it).
+
+    Its rows form a hash chain per table (``history_chain``).
+    """
+    return HistoricalRecords(bases=[HashChainedHistory], **kwargs)
 
 
 def system_user():
@@ -199,9 +204,9 @@ def versions_at(
         )
         rows = history.annotate(_newest=newest).filter(_newest=1)
     # Plain values, not model instances, and no timestamps (the history date,
-    # auto-updated times): a snapshot of a whole instance holds hundreds of
-    # thousands of versions, and building model objects and time-zone-aware
-    # datetimes for each would cost several times the query itself.
+    # auto-updated times) or chain hashes: a snapshot of a whole instance holds
+    # hundreds of thousands of versions, and building model objects and
+    # time-zone-aware datetimes for each would cost several times the query.
     version = _version_type(history_model)
     return {
         row.id: row
@@ -212,11 +217,14 @@ def versions_at(
 
 @functools.cache
 def _version_type(history_model: type[models.Model]) -> type:
-    """A named tuple of the history model's fields, by attribute name."""
+    """A named tuple of the history model's fields, by attribute name.
+
+    Without the chain's hashes, which nothing reading a version needs.
+    """
     names = [
         f.attname
         for f in history_model._meta.concrete_fields
-        if not isinstance(f, models.DateTimeField)
+        if not isinstance(f, models.DateTimeField) and f.attname not in HASH_FIELDS
     ]
     return collections.namedtuple(f"{history_model.__name__}Version", names)
 
