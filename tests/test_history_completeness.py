@@ -33,6 +33,9 @@ ALLOWED = {
     ("pijlers/history_chain.py", "executemany"): (
         "restores the recorded layouts of history_chain_layout (no tracked table)"
     ),
+    ("actieprogramma/backup.py", "execute"): (
+        "sets the export's isolation level; after a restore, resets sequences"
+    ),
 }
 QUERYSET_HINTS = (".objects", ".history", "_base_manager", ".filter(", ".exclude(",
                   ".all(", "_set.")  # fmt: skip
