@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "pijlers",
     "acties",
     "evaluatie",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "beveiliging",
     # Last, so that its templates and migrations (the roles) come after the apps
     # whose models they refer to.
     "actieprogramma",
@@ -102,8 +106,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "actieprogramma.middleware.SessionTimeoutMiddleware",
+    "beveiliging.middleware.SecondFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -150,18 +156,16 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 elif env_bool("DATABASE_POOL", False):
-    from psycopg_pool import ConnectionPool
-
     # psycopg's connection pool (per process) instead of a connection per request
-    # or CONN_MAX_AGE; Django requires CONN_MAX_AGE 0 with it.
+    # or CONN_MAX_AGE; Django requires CONN_MAX_AGE 0 with it. With
+    # conn_health_checks the pool checks each connection before handing it out,
+    # so connections broken while the database was away are replaced and the
+    # application recovers without a restart (scripts/db_outage.sh).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
         "max_size": env_int("DATABASE_POOL_MAX_SIZE", 8),
         "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
-        # A connection broken while the database was away is replaced, not
-        # handed out: the application recovers without a restart.
-        "check": ConnectionPool.check_connection,
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -275,7 +279,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [_SELF],
         "script-src": [_SELF],
         "style-src": [_SELF],
-        "img-src": [_SELF],
+        # data: for the small SVG icons inside the NL Design System CSS
+        # (checkbox tick, select arrow); an image cannot run script.
+        "img-src": [_SELF, "data:"],
         "font-src": [_SELF],
         "connect-src": [_SELF],
         "form-action": [_SELF],
@@ -332,3 +338,71 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
 }
+
+# --- Second factor (django-otp) and single sign-on (OpenID Connect) ---
+# docs/authentication.md. A code from an authenticator app (TOTP) as second
+# factor, which a coordinator can require per role (beveiliging.Rolbeleid);
+# django-otp slows guessing down (1, 2, 4, 8 ... seconds after each wrong code).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Actieprogramma-tracker")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Single sign-on through the municipality's identity provider: off unless
+# OIDC_RP_CLIENT_ID is set. Users who sign in that way get the provider's own
+# second factor and none of this application's while OIDC_SKIP_OTP is on.
+OIDC_ENABLED = bool(env_str("OIDC_RP_CLIENT_ID"))
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "uw organisatieaccount")
+OIDC_SKIP_OTP = env_bool("OIDC_SKIP_OTP", True)
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT") or None
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", True)
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM", "groups")
+# claim value:role pairs, e.g. "ap-beleid:beleidsmedewerker,ap-coord:coordinator";
+# split at the last colon, so claim values may contain colons themselves.
+OIDC_ROLE_MAP = {}
+for _pair in env_list("OIDC_ROLE_MAP", []):
+    _claim_value, _sep, _role = _pair.rpartition(":")
+    if not (_sep and _claim_value.strip() and _role.strip()):
+        raise ImproperlyConfigured(
+            f"OIDC_ROLE_MAP needs claim-value:role pairs, not {_pair!r}."
+        )
+    OIDC_ROLE_MAP[_claim_value.strip()] = _role.strip()
+# Failed sign-ins return to the login page, which shows why.
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_ROLE_MAP",
+        )
+        if not globals()[name]
+    ]
+    if OIDC_RP_SIGN_ALGO.startswith(("RS", "ES")) and not OIDC_OP_JWKS_ENDPOINT:
+        _missing.append("OIDC_OP_JWKS_ENDPOINT")
+    if _missing:
+        raise ImproperlyConfigured(
+            "OIDC_RP_CLIENT_ID is set, so single sign-on also needs "
+            + ", ".join(_missing)
+            + "."
+        )
+    AUTHENTICATION_BACKENDS = [
+        *globals().get(
+            "AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]
+        ),
+        "beveiliging.oidc.RoleMappingOIDCBackend",
+    ]
+    # A refused single sign-on names no username: not a password guess to count.
+    AXES_WHITELIST_CALLABLE = globals().get(
+        "AXES_WHITELIST_CALLABLE", "beveiliging.oidc.is_sso_callback"
+    )

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import public_views, views
 
 handler403 = "actieprogramma.errors.permission_denied"
 handler500 = "actieprogramma.errors.server_error"
@@ -21,8 +21,26 @@ urlpatterns = [
         views.ProgrammaDetailView.as_view(),
         name="programma-detail",
     ),
+    path(
+        "programmas/<int:pk>/openbaar/",
+        public_views.ProgrammaOpenbaarView.as_view(),
+        name="programma-openbaar",
+    ),
+    # Without login, and only when a coordinator switched it on.
+    path(
+        "openbaar/<slug:slug>/",
+        public_views.PublicProgrammaView.as_view(),
+        name="openbaar",
+    ),
+    path(
+        "openbaar/<slug:slug>/open-data.<slug:fmt>",
+        public_views.PublicOpenDataView.as_view(),
+        name="openbaar-data",
+    ),
     path("", include("acties.urls")),
     path("", include("evaluatie.urls")),
+    path("", include("beveiliging.urls")),
+    path("", include("beveiliging.oidc_urls")),
     path("historie/", views.HistorieView.as_view(), name="historie"),
     path(
         "historie/export.csv",

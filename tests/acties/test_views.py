@@ -44,6 +44,10 @@ ROUTES = {
     "acties:raadsopdracht-update": ("raadsopdracht", REGISTER, REGISTER, 200),
     "acties:raadsopdracht-propose": ("raadsopdracht", EDITORS, EDITORS, 200),
     "acties:raadsopdracht-settle": ("raadsopdracht", REGISTER, REGISTER, 200),
+    "programma-openbaar": ("programma", {"coordinator"}, {"coordinator"}, 200),
+    "acties:import": (None, EDITORS, EDITORS, 200),
+    "acties:import-template": (None, EDITORS, set(), 405),
+    "acties:programma-export": ("programma", ALL, set(), 405),
     "acties:organisatie-list": (None, ALL, set(), 405),
     "acties:organisatie-create": (None, EDITORS, EDITORS, 200),
     "acties:organisatie-update": ("organisatie", EDITORS, EDITORS, 200),
@@ -59,18 +63,31 @@ ROUTES = {
     "evaluatie:preview": ("evaluatie", ALL, set(), 405),
     "evaluatie:pdf": ("evaluatie", ALL, set(), 405),
     "evaluatie:finalise": ("evaluatie", {"coordinator"}, {"coordinator"}, 200),
+    # Without an authenticator app: the set-up form, and pages that say there is
+    # nothing to remove or verify (a POST there goes back to the set-up page).
+    "beveiliging:tweestaps": (None, ALL, ALL, 200),
+    "beveiliging:tweestaps-delete": (None, ALL, ALL, 302),
+    "beveiliging:reservecodes": (None, ALL, ALL, 302),
+    "beveiliging:verify": (None, ALL, ALL, 200),
+    "beveiliging:rolbeleid": (None, {"coordinator"}, {"coordinator"}, 200),
 }
-PUBLIC = {"login", "logout", "health"}
+# Without login: the public page of a programme is tested in
+# tests/actieprogramma/test_public.py.
+PUBLIC = {"login", "logout", "health", "openbaar", "openbaar-data"}
 
 
 def url_args(name, record):
     if name == "record-history":
         return [record._meta.model_name, record.pk]
+    if name == "acties:programma-export":
+        return [record.pk, "zip"]
     return [record.pk]
 
 
 def url_for(name, world):
     record = ROUTES[name][0]
+    if name == "acties:import-template":
+        return reverse(name, args=["acties", "xlsx"])
     return reverse(name, args=url_args(name, world[record]) if record else [])
 
 
@@ -121,6 +138,8 @@ def test_unknown_records_give_404(client, coordinator):
     for name, (record, *_rest) in ROUTES.items():
         if record:
             args = [987654] if name != "record-history" else [record, 987654]
+            if name == "acties:programma-export":
+                args.append("json")
             assert client.get(reverse(name, args=args)).status_code == 404, name
 
 
