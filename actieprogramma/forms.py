@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from pijlers.forms import DateInput
+from pijlers.forms import DateInput, NoVictimDataMixin
 from pijlers.models import Actielijn, Programma
 
 from .selectors import KINDS, LogFilter
@@ -94,3 +94,24 @@ class VergelijkForm(forms.Form):
         if van and tot and tot < van:
             self.add_error("tot", _("De einddatum ligt vóór de begindatum."))
         return cleaned
+
+
+class OpenbaarForm(NoVictimDataMixin, forms.Form):
+    """Switch a programme's public page on or off, with the reason why."""
+
+    openbaar = forms.BooleanField(
+        label=_("Openbare pagina aan"),
+        required=False,
+        help_text=_(
+            "Iedereen kan dan zonder inloggen de pijlers, actielijnen, acties met "
+            "status en voortgang en de raadsopdrachten zien, en de open data "
+            "downloaden. Budgetten, voortgangsteksten en namen van medewerkers "
+            "staan er niet op."
+        ),
+    )
+    reden = forms.CharField(
+        label=_("Reden"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Komt in de historie van het programma."),
+    )

@@ -8,8 +8,9 @@ number, an indicator's name within its action. Exporting, importing into an
 empty instance (``import_programme``) and exporting again gives identical
 files.
 
-The public export leaves out what is internal (budgets, who wrote an update);
-the full export for signed-in users adds the budget.
+The public export leaves out what is internal: budgets and the progress
+updates (the officers' working notes). The full export for signed-in users
+has both; neither names who wrote or changed anything.
 """
 
 import datetime
@@ -52,8 +53,7 @@ RAADSOPDRACHT_FIELDS = ["nummer", "soort", "titel", "tekst", "indieners",
                         "afdoeningsdocument"]  # fmt: skip
 INDICATOR_FIELDS = ["naam", "eenheid", "nulwaarde", "nulwaarde_datum",
                     "streefwaarde", "streefdatum"]  # fmt: skip
-# Fields that are not for the public: budgets. (Authors of updates are never
-# exported.)
+# Fields that are not for the public (progress updates are left out whole).
 INTERNAL_ACTIE_FIELDS = ["budget"]
 # Lists inside a CSV cell are joined with this.
 LIST_SEPARATOR = "|"
@@ -145,12 +145,15 @@ def export_programme(programma: Programma, *, intern: bool = False) -> dict:
             for o in sorted(organisaties, key=lambda o: o.naam)
         ],
         "acties": [actie_record(actie) for actie in acties],
+        # Progress updates are the officers' working notes: internal.
         "voortgangsupdates": [
             {"actie": u.actie.code, "datum": _value(u.datum), "tekst": u.tekst}
             for u in Voortgangsupdate.objects.filter(actie__programma=programma)
             .select_related("actie")
             .order_by("actie__code", "datum", "id")
-        ],
+        ]
+        if intern
+        else [],
         "indicatoren": [
             {
                 "id": f"{slug}/actie/{i.actie.code}/indicator/{i.naam}",

@@ -40,6 +40,14 @@ class Programma(models.Model):
     )
     doelstelling = models.TextField(_("doelstelling"))
     omschrijving = models.TextField(_("omschrijving"), blank=True)
+    openbaar = models.BooleanField(
+        _("openbare pagina"),
+        default=False,
+        help_text=_(
+            "toont het programma zonder inloggen, zonder interne velden, met de "
+            "open-data-downloads"
+        ),
+    )
 
     history = tracked_history()
 

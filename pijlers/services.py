@@ -17,6 +17,14 @@ def programma_update(*, programma: Programma, user, reason: str, **values) -> bo
 
 
 @transaction.atomic
+def programma_set_public(
+    *, programma: Programma, openbaar: bool, user, reason: str
+) -> bool:
+    """Switch the programme's public page (and public open data) on or off."""
+    return update_with_history(programma, user=user, reason=reason, openbaar=openbaar)
+
+
+@transaction.atomic
 def pijler_create(*, programma: Programma, user, reason: str, **values) -> Pijler:
     return create_with_history(
         Pijler, programma=programma, user=user, reason=reason, **values
