@@ -17,6 +17,7 @@ SEEN_AT = "_seen_at"
 # How stale "last seen" may get before it is written back: saving the session on
 # every request would cost a database write per page.
 SEEN_RESOLUTION = 60
+HEALTH_PATH = "/health/"
 
 
 class NoStoreMiddleware:
@@ -47,6 +48,9 @@ class SessionTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # /health/ must answer without the session (which needs the database).
+        if request.path == HEALTH_PATH:
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())

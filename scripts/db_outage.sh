@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 say() { printf '[db_outage] %s\n' "$*"; }
-fail() { say "FAILED: $*"; [ -f "$WORK/gunicorn.log" ] && tail -n 30 "$WORK/gunicorn.log"; exit 1; }
+fail() { say "FAILED: $*"; say "last body: $(head -c 300 "$WORK/body" 2>/dev/null)"; [ -f "$WORK/gunicorn.log" ] && tail -n 30 "$WORK/gunicorn.log"; exit 1; }
 status() { curl -s -o "$WORK/body" -w '%{http_code}' -H "Cookie: ${COOKIE:-}" "$BASE$1" || true; }
 pg() { pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$CLUSTER" "$1"; }
 
@@ -103,5 +103,5 @@ workers_after=$(pgrep -P "$GUNICORN_PID" | sort | tr '\n' ' ')
 for _ in $(seq 1 10); do
   [ "$(status /acties/)" = 200 ] || fail "a later request after recovery failed"
 done
-say "   recovered after $((recovered)) tries (about $((recovered / 2)) s); same workers: $workers_after"
+say "   recovered: /health/ and /acties/ 200 on try $recovered (tries 0.5 s apart), ten more 200; same workers: $workers_after"
 say "passed"

@@ -65,7 +65,16 @@ def test_an_outage_gives_a_friendly_503_page(client, beleidsmedewerker, database
     assert 'lang="nl"' in page
 
 
-def test_health_reports_the_outage(client, database_down):
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_health_reports_the_outage(client, beleidsmedewerker, monkeypatch, signed_in):
+    """Also with a session cookie: the health check must not need the session."""
+    if signed_in:
+        client.force_login(beleidsmedewerker)
+
+    def refuse(self, sql, params=None):
+        raise OperationalError("connection to server failed: Connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)
     response = client.get(reverse("health"))
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "unreachable"}
