@@ -66,6 +66,8 @@ class ProgrammaOpenbaarView(ServiceFormView):
     permission_required = "pijlers.change_programma"
     form_class = OpenbaarForm
     template_name = "actieprogramma/programma_openbaar.html"
+    # The message says whether the page is now on or off (get_success_message).
+    success_message = "-"
 
     @property
     def programma(self) -> Programma:

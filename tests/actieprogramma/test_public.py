@@ -62,7 +62,10 @@ def test_off_by_default_and_then_unreachable_for_everyone(client, coordinator, w
 def test_a_coordinator_switches_it_on_and_off_with_history(client, coordinator, world):
     programma = world["programma"]
     client.force_login(coordinator)
-    assert switch(client, programma, True).status_code == 302
+    response = switch(client, programma, True)
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "De openbare pagina staat aan." in page
     programma.refresh_from_db()
     assert programma.openbaar is True
     latest = programma.history.first()

@@ -81,3 +81,33 @@ def test_officer_imports_a_spreadsheet_after_checking_the_preview(open_as):
     failures = [(label, v) for label, _url, _r, _a, v in results if v]
     assert failures == [], "\n".join(f"{label}: {describe(v)}" for label, v in failures)
     assert len(results) == 4
+
+
+def test_coordinator_opens_the_public_page_and_anyone_can_read_it(
+    open_as, browser, live_server
+):
+    results = []
+    page = open_as("coordinator")
+    activate(menu(page, "Programma"))
+    activate(page.get_by_role("link", name="Actieprogramma mensenhandel").first)
+    activate(page.get_by_role("link", name="Aanzetten van de openbare pagina"))
+    scan(page, "public page switch", results)
+    page.get_by_label("Openbare pagina aan").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Reden").focus()
+    page.keyboard.type("Verantwoording aan raad en inwoners")
+    activate(page.get_by_role("button", name="Opslaan"))
+    expect(page.get_by_role("status")).to_contain_text("De openbare pagina staat aan")
+
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    anonymous = context.new_page()
+    anonymous.goto("/openbaar/mensenhandel-2025-2028/")
+    expect(anonymous.get_by_role("heading", level=1)).to_contain_text(
+        "Actieprogramma mensenhandel"
+    )
+    expect(anonymous.get_by_role("link", name="JSON")).to_be_visible()
+    scan(anonymous, "public page", results)
+    context.close()
+
+    failures = [(label, v) for label, _url, _r, _a, v in results if v]
+    assert failures == [], "\n".join(f"{label}: {describe(v)}" for label, v in failures)
