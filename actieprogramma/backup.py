@@ -326,7 +326,9 @@ def _save_all(objects: Iterable[dict], using: str) -> int:
         for obj in serializers.deserialize(
             "python", objects, using=using, handle_forward_references=True
         ):
-            obj.save(using=using)
+            # The database is empty: insert straight away, without first
+            # trying an UPDATE as a save with a primary key otherwise does.
+            obj.save(using=using, force_insert=True)
             if obj.deferred_fields:
                 deferred.append(obj)
             seen.add(type(obj.object))
