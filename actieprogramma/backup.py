@@ -3,8 +3,9 @@
 One JSON file holds everything a restore into an empty, migrated database needs
 (docs/operations.md): every record of the project's own apps and every history
 row, the accounts with their roles, the admin's log, the hash chain's column
-layouts (``history_chain_layout``), and the stored files (the final evaluation
-PDFs) embedded in base64 with their SHA-256.
+layouts (``history_chain_layout``), the log of history purges (PostgreSQL),
+and the stored files (the final evaluation PDFs) embedded in base64 with their
+SHA-256.
 
 The records are in Django's serialization format, with two deliberate choices:
 
@@ -181,6 +182,49 @@ def _migrations(using: str) -> dict[str, str]:
     return newest
 
 
+PURGE_LOG_COLUMNS = "table_name, operation, old_row, reason, purged_by, purged_at"
+
+
+def _purge_log(using: str) -> list[list]:
+    """The log of purges (PostgreSQL only), which verify_history relies on."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {PURGE_LOG_COLUMNS} FROM history_purge_log ORDER BY id"  # noqa: S608
+        )
+        return [
+            [
+                table,
+                operation,
+                # Django has psycopg hand jsonb over as text.
+                json.loads(old_row) if isinstance(old_row, str) else old_row,
+                reason,
+                by,
+                at.isoformat(),
+            ]
+            for table, operation, old_row, reason, by, at in cursor.fetchall()
+        ]
+
+
+def _restore_purge_log(rows: list[list], using: str) -> None:
+    if not rows:
+        return
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        raise BackupError(
+            "The export holds a log of history purges, which only PostgreSQL "
+            "keeps; restore it into PostgreSQL."
+        )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO history_purge_log ({PURGE_LOG_COLUMNS}) "  # noqa: S608
+            "VALUES (%s, %s, %s::jsonb, %s, %s, %s)",
+            [[*row[:2], json.dumps(row[2]), *row[3:]] for row in rows],
+        )
+
+
 def _chain_heads(using: str) -> dict[str, dict]:
     """Rows and last hash of each history table, to compare after a restore."""
     return {
@@ -221,6 +265,7 @@ def export(stream: IO[str], *, using: str = "default") -> Counts:
             "migrations": _migrations(using),
             "history_chain": _chain_heads(using),
             "history_chain_layout": all_layouts(using=using),
+            "history_purge_log": _purge_log(using),
             "files": files,
         }
         stream.write("{\n")
@@ -283,6 +328,8 @@ def _check_target(header: dict, using: str) -> None:
     ]
     if all_layouts(using=using):
         occupied.append("history_chain_layout")
+    if _purge_log(using):
+        occupied.append("history_purge_log")
     if occupied:
         raise BackupError(
             "The database is not empty; restore into a new, migrated database "
@@ -356,6 +403,7 @@ def restore(stream: IO[str], *, using: str = "default") -> Counts:
             Group.objects.using(using).all().delete()
             loaded = _save_all(objects, using)
             restore_layouts(header["history_chain_layout"], using=using)
+            _restore_purge_log(header["history_purge_log"], using)
             if _chain_heads(using) != header["history_chain"]:
                 raise BackupError(
                     "The restored history does not end where the export says it "

@@ -19,7 +19,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from actieprogramma.backup import exported_models
 from acties import services as acties_services
@@ -68,7 +68,7 @@ def as_newly_migrated() -> None:
     call_command("flush", interactive=False, verbosity=0)
     with connection.cursor() as cursor:  # not a model's table: flush leaves it
         if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {LAYOUT_TABLE}")
+            cursor.execute(f"TRUNCATE {LAYOUT_TABLE}, history_purge_log")
         else:
             cursor.execute(f"DELETE FROM {LAYOUT_TABLE}")
     placeholder = Group.objects.create(name="eerder aangemaakt")
@@ -200,6 +200,33 @@ def test_a_restored_database_goes_on_with_the_chain(register, tmp_path):
     )
 
     call_command("verify_history", stdout=io.StringIO())
+
+
+@pytest.mark.postgresql
+def test_purged_history_restores_with_its_log_and_verifies(register, tmp_path):
+    table = Actie.history.model._meta.db_table
+    oldest = Actie.history.model.objects.order_by("history_id")[:3]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('actieprogramma.history_purge_reason', %s, true)",
+            ["Per ongeluk ingevoerde persoonsgegevens (besluit B/2031.2)"],
+        )
+        cursor.execute(
+            f"DELETE FROM {table} WHERE history_id = ANY(%s)",
+            [[row.history_id for row in oldest]],
+        )
+    first, second = tmp_path / "eerste.json", tmp_path / "tweede.json"
+    export_all(first)
+    as_newly_migrated()
+
+    import_all(first)
+    export_all(second)
+
+    assert first.read_bytes() == second.read_bytes()
+    out = io.StringIO()
+    call_command("verify_history", stdout=out)
+    assert f"{table}: " in out.getvalue()
+    assert "3 purged" in out.getvalue()
 
 
 def test_import_refuses_a_database_that_is_not_empty(register, tmp_path):

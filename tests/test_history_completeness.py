@@ -34,7 +34,11 @@ ALLOWED = {
         "restores the recorded layouts of history_chain_layout (no tracked table)"
     ),
     ("actieprogramma/backup.py", "execute"): (
-        "sets the export's isolation level; after a restore, resets sequences"
+        "sets the export's isolation level, reads history_purge_log; after a "
+        "restore, resets sequences"
+    ),
+    ("actieprogramma/backup.py", "executemany"): (
+        "restores history_purge_log into an empty database (no tracked table)"
     ),
 }
 QUERYSET_HINTS = (".objects", ".history", "_base_manager", ".filter(", ".exclude(",
