@@ -2,7 +2,8 @@
 
 One JSON file holds everything a restore into an empty, migrated database needs
 (docs/operations.md): every record of the project's own apps and every history
-row, the accounts with their roles, the admin's log, the hash chain's column
+row, the accounts with their roles and second factors, the admin's log, the
+hash chain's column
 layouts (``history_chain_layout``), the log of history purges (PostgreSQL),
 and the stored files (the final evaluation PDFs) embedded in base64 with their
 SHA-256.
@@ -88,9 +89,28 @@ def project_models() -> list[type[models.Model]]:
     ]
 
 
+# Second factors (django-otp): without them a restore would lock out everyone
+# whose role requires one until an administrator sets it up anew.
+SECOND_FACTORS = [
+    ("otp_totp", "TOTPDevice"),
+    ("otp_static", "StaticDevice"),
+    ("otp_static", "StaticToken"),
+]
+
+
 def exported_models() -> list[type[models.Model]]:
-    """What the export holds, in the order it is written (and restored)."""
-    return [Group, get_user_model(), LogEntry, *project_models()]
+    """What the export holds, in the order it is written (and restored).
+
+    Not held: sessions (everyone signs in again), django-axes' sign-in attempts
+    and lockouts (the security log keeps sign-in events), and what each
+    database creates for itself (content types, permissions).
+    """
+    second_factors = [
+        apps.get_model(app_label, name)
+        for app_label, name in SECOND_FACTORS
+        if apps.is_installed(f"django_otp.plugins.{app_label}")
+    ]
+    return [Group, get_user_model(), *second_factors, LogEntry, *project_models()]
 
 
 def _natural(model: type[models.Model]) -> dict:

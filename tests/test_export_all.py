@@ -115,6 +115,10 @@ def register(beleidsmedewerker, coordinator, monkeypatch):
     evaluatie_services.tussenevaluatie_finalise(
         tussenevaluatie=evaluatie, user=coordinator
     )
+    if apps.is_installed("django_otp.plugins.otp_totp"):
+        apps.get_model("otp_totp", "TOTPDevice").objects.create(
+            user=coordinator, name="telefoon", confirmed=True
+        )
     LogEntry.objects.log_actions(
         user_id=coordinator.pk,
         queryset=[actie],
@@ -159,6 +163,8 @@ def test_the_export_holds_everything_a_restore_needs(register, tmp_path):
 
     exported = collections.Counter(obj["model"] for obj in data["objects"])
     assert {"auth.group", "auth.user", "admin.logentry"} <= set(exported)
+    if apps.is_installed("django_otp.plugins.otp_totp"):
+        assert exported["otp_totp.totpdevice"] == 1
     for model in exported_models():
         assert exported[model._meta.label_lower] == model._base_manager.count()
     for model in tracked_models():
