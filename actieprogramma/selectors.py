@@ -132,7 +132,8 @@ def _filtered(kind: Kind, f: LogFilter) -> QuerySet | None:
         return None
     if f.gebruiker is not None:
         rows = rows.filter(history_user=f.gebruiker)
-    if f.van:
+    # From the first day there is, no day before it to count from: no filter.
+    if f.van and f.van > datetime.date.min:
         rows = rows.filter(history_date__gt=end_of_day(f.van - datetime.timedelta(1)))
     if f.tot:
         rows = rows.filter(history_date__lte=end_of_day(f.tot))

@@ -36,11 +36,11 @@ def end_of_day(day: datetime.date) -> datetime.datetime:
     A peildatum means "the state when that day was over": everything written
     on that day counts, nothing of the next.
     """
-    zone = ZoneInfo(settings.TIME_ZONE)
-    next_day = datetime.datetime.combine(
-        day + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
+    # Not "the next midnight less a microsecond": there is no day after
+    # 31 December 9999, which a query string can ask for.
+    return datetime.datetime.combine(
+        day, datetime.time.max, tzinfo=ZoneInfo(settings.TIME_ZONE)
     )
-    return next_day - datetime.timedelta(microseconds=1)
 
 
 # --- the state at a moment ----------------------------------------------------
@@ -315,7 +315,8 @@ def programma_state(
 def _code_key(code: str) -> tuple:
     """Sort 1.2 before 1.10: numeric parts as numbers."""
     return tuple(
-        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        # isdecimal, not isdigit: int() refuses digits such as '²'.
+        (0, int(part), "") if part.isdecimal() else (1, 0, part)
         for part in code.split(".")
     )
 
