@@ -33,6 +33,9 @@ DOELGROEP_FIELDS = {
     "meerderjarig": "doelgroep_meerderjarig",
 }
 JA_NEE = [("ja", _("ja")), ("nee", _("nee"))]
+# Longer search text finds nothing more, and SQLite refuses a LIKE pattern of
+# more than 50,000 bytes.
+SEARCH_MAX_LENGTH = 200
 
 
 def _search(queryset, value: str, fields: list[str]):
@@ -67,6 +70,7 @@ class ActieFilterSet(django_filters.FilterSet):
         label=_("Zoeken"),
         method="filter_search",
         help_text=_("in code, titel en omschrijving"),
+        max_length=SEARCH_MAX_LENGTH,
     )
     programma = django_filters.ModelChoiceFilter(
         label=_("Programma"), queryset=Programma.objects.all(), empty_label=_("Alle")
@@ -155,7 +159,7 @@ class ActieFilterSet(django_filters.FilterSet):
         # programmes would otherwise list thousands of look-alike lines.
         chosen = (data or {}).get("programma", "")
         programma = None
-        if str(chosen).isdigit():
+        if str(chosen).isdecimal():  # not isdigit: int() refuses '²'
             programma = Programma.objects.filter(pk=chosen).first()
         programma = programma or current_programma()
         filters = self.filters
@@ -201,6 +205,7 @@ class RaadsopdrachtFilterSet(django_filters.FilterSet):
         label=_("Zoeken"),
         method="filter_search",
         help_text=_("in nummer, titel, tekst, RIS-nummer en afdoeningsdocument"),
+        max_length=SEARCH_MAX_LENGTH,
     )
     soort = django_filters.MultipleChoiceFilter(
         label=_("Soort"),

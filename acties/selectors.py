@@ -313,7 +313,8 @@ def programma_overview(pk: int) -> Programma:
 def current_programma(pk: str | None = None) -> Programma | None:
     """The programme asked for, or else the one that started most recently."""
     programmas = programma_list()
-    if pk and str(pk).isdigit():
+    # isdecimal, not isdigit: a query string may hold '²', which int() refuses.
+    if pk and str(pk).isdecimal():
         chosen = programmas.filter(pk=pk).first()
         if chosen is not None:
             return chosen
