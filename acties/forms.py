@@ -2,7 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pijlers.forms import DateInput, NoVictimDataMixin, ReasonForm
+from pijlers.forms import (
+    DateInput,
+    ModelMultipleChoiceField,
+    NoVictimDataMixin,
+    ReasonForm,
+)
 
 from .constants import RaadsopdrachtStatus
 from .filters import (
@@ -23,7 +28,7 @@ from .models import (
 
 class ActieForm(NoVictimDataMixin, forms.ModelForm):
     versie = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    partners = forms.ModelMultipleChoiceField(
+    partners = ModelMultipleChoiceField(
         label=_("Partners"),
         queryset=Organisatie.objects.all(),
         required=False,

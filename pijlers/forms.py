@@ -23,6 +23,25 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, errors)
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, but an id too large for the database is an invalid choice.
+
+    SQLite raises ``OverflowError`` for an integer beyond 64 bits in an ``IN``
+    list (one id alone Django handles); a posted form must not turn that into a
+    server error.
+    """
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": ", ".join(map(str, value))},
+            ) from None
+
+
 class NoVictimDataMixin:
     """Refuses a possible BSN in every free-text field of the form.
 
