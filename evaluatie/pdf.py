@@ -15,6 +15,7 @@ standard input and writes the PDF to standard output. It does not load Django.
 import base64
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -25,6 +26,17 @@ from urllib.parse import unquote, urlsplit
 
 class PdfRenderError(Exception):
     """Rendering failed or exceeded its bounds; the message is for the user."""
+
+
+# Characters that are never text: control characters (but tab and line breaks),
+# surrogates, private use and noncharacters. No font has a glyph for them, and
+# a missing glyph puts .notdef in the PDF, which PDF/A forbids and which makes
+# WeasyPrint give the whole font a custom encoding that text extraction (search,
+# screen readers, pypdf) trips over. People paste them in with text.
+_NOT_TEXT = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff"
+    "\ufdd0-\ufdef\ufffe\uffff]"
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +62,7 @@ def render_pdf(
     seconds or needs more than ``memory_mb`` of memory.
     """
     job = {
-        "html": html,
+        "html": _NOT_TEXT.sub("", html),
         "static_root": str(Path(static_root).resolve()),
         "final": final,
         "attachments": [
