@@ -30,6 +30,7 @@ from acties.snapshot import (
     snapshot_at,
 )
 from pijlers.charts import BarChart, bar_chart
+from pijlers.export import neutralise
 from pijlers.history import versions_at
 
 from .models import Bevinding, Tussenevaluatie
@@ -367,7 +368,11 @@ def data_json(report: Report) -> str:
 
 
 def acties_csv(report: Report) -> str:
-    """The actions at the peildatum as CSV (UTF-8, ';' for Dutch spreadsheets)."""
+    """The actions at the peildatum as CSV (UTF-8, ';' for Dutch spreadsheets).
+
+    Cells that a spreadsheet would run as a formula get a leading apostrophe, as
+    in every export.
+    """
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(
@@ -389,7 +394,8 @@ def acties_csv(report: Report) -> str:
         for a in lijn.acties:
             s = a.state
             writer.writerow(
-                [
+                neutralise(cell)
+                for cell in [
                     s.code,
                     s.titel,
                     f"{lijn.nummer}. {lijn.naam}",
