@@ -174,6 +174,11 @@ FORMS = {
         ],
     ),
     "evaluatie:finalise": ("evaluatie", lambda w: {"bevestig": "on"}, []),
+    "programma-openbaar": (
+        "programma",
+        lambda w: {"openbaar": "on", "reden": "Voor de raad."},
+        ["reden"],
+    ),
 }
 
 
