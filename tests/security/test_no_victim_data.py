@@ -5,6 +5,7 @@ import inspect
 
 import pytest
 from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pijlers.forms import NoVictimDataMixin
@@ -158,3 +159,25 @@ def test_the_admin_refuses_a_bsn_in_a_record_and_in_its_inlines(
     assert response.status_code == 302
     pijler.refresh_from_db()
     assert pijler.omschrijving == NOT_A_BSN
+
+
+def test_an_imported_file_with_a_bsn_is_refused_row_by_row(
+    client, coordinator, forms_world
+):
+    client.force_login(coordinator)
+    content = f"actie;datum;tekst\r\n3.1;1-2-2026;Gesprek met {BSN}\r\n".encode()
+    data = {
+        "soort": "voortgangsupdates",
+        "programma": forms_world["programma"].pk,
+        "reden": "Import",
+        "bestand": SimpleUploadedFile("updates.csv", content),
+    }
+    before = row_counts()
+
+    response = client.post(reverse("acties:import"), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert str(BSN_MESSAGE) in html
+    assert 'name="controle"' not in html  # nothing to confirm
+    assert row_counts() == before
