@@ -79,7 +79,12 @@ def on_groups_changed(sender, instance, action, pk_set, reverse, model, **kwargs
 
 
 def on_account_saved(sender, instance, created, update_fields=None, **kwargs):
-    """Logs accounts created and switched on or off, and superuser changes."""
+    """Logs accounts created and switched on or off, and superuser changes.
+
+    Not for raw saves: a restore (import_all) puts back accounts, it does not
+    create them."""
+    if kwargs.get("raw"):
+        return
     previous = getattr(instance, "_security_previous", None)
     request = _current_request()
     if created:
@@ -101,7 +106,7 @@ def on_account_saved(sender, instance, created, update_fields=None, **kwargs):
 
 
 def remember_account_flags(sender, instance, **kwargs):
-    if instance.pk is None:
+    if instance.pk is None or kwargs.get("raw"):
         return
     row = (
         type(instance)
