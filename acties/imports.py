@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 import tablib
@@ -152,7 +153,29 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[list[str]
     return headers, rows
 
 
+# An .xlsx is a zip: a small upload can unpack to gigabytes (a zip bomb).
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
 def _read_xlsx(content: bytes) -> tablib.Dataset:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ImportFileError(
+            _(
+                "Dit is geen leesbaar Excel-bestand (.xlsx). Sla het opnieuw op als "
+                "Excel-werkmap of als CSV UTF-8."
+            )
+        ) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _(
+                "Het Excel-bestand is uitgepakt groter dan %(max)s MB. Sla het op "
+                "als CSV UTF-8, of splits het."
+            )
+            % {"max": MAX_UNPACKED_BYTES // 2**20}
+        )
     try:
         return tablib.Dataset().load(content, format="xlsx")
     except Exception as exc:  # openpyxl raises many kinds for a broken file

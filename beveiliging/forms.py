@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pijlers.forms import ReasonForm
+from pijlers.forms import ModelMultipleChoiceField, ReasonForm
 
 from . import services
 
@@ -104,7 +104,7 @@ class TweestapsDeleteForm(forms.Form):
         return secret
 
 
-class GroupChoiceField(forms.ModelMultipleChoiceField):
+class GroupChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return obj.name
 

@@ -240,6 +240,14 @@ def test_size_and_row_limits(client, officer, world, monkeypatch):
     assert "groter dan" in response.context["form"].errors["bestand"][0]
 
 
+def test_an_xlsx_that_unpacks_too_large_is_refused(client, officer, world, monkeypatch):
+    monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 1000)
+    before = everything()
+    response = upload(client, world, xlsx_bytes(ROWS), name="bom.xlsx")
+    assert "uitgepakt groter dan" in response.context["form"].errors["bestand"][0]
+    assert everything() == before
+
+
 def test_the_limits_are_stated_on_the_page(client, officer):
     html = client.get(URL).content.decode()
     assert f"{imports.MAX_BYTES // 2**20} MB" in html

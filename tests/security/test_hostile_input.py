@@ -24,7 +24,7 @@ import tablib
 from django import forms
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
@@ -255,23 +255,7 @@ def _any_post_base(client, name: str, w: dict) -> dict:
     return dict.fromkeys(form.fields, "") if form is not None else {}
 
 
-def _posted_param(name):
-    if name != "beveiliging:rolbeleid":
-        return name
-    known_error = pytest.mark.xfail(
-        connection.vendor == "sqlite",
-        reason=(
-            "Its role field is Django's ModelMultipleChoiceField, which lets "
-            "SQLite's OverflowError out for an id beyond 64 bits; the one in "
-            "pijlers.forms refuses it. PostgreSQL is not affected."
-        ),
-        raises=OverflowError,
-        strict=False,
-    )
-    return pytest.param(name, marks=known_error)
-
-
-@pytest.mark.parametrize("name", [_posted_param(name) for name in POSTED])
+@pytest.mark.parametrize("name", POSTED)
 def test_random_posts_never_fail_and_what_is_refused_saves_nothing(
     client, coordinator, forms_world, name
 ):
