@@ -81,9 +81,13 @@ def sync_groups(apps, schema_editor):
     # Permissions are normally created after all migrations; create them now so
     # that the groups can refer to them on a fresh database.
     for app_config in apps.get_app_configs():
+        # Put back what was there: called with the project's own registry (a
+        # restore test does), None would stop post_migrate from ever creating
+        # permissions again in this process.
+        original = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = original
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
