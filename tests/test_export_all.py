@@ -205,7 +205,10 @@ def test_a_restored_database_goes_on_with_the_chain(register, tmp_path):
         titel="Verder na herstel",
     )
 
-    call_command("verify_history", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("verify_history", stdout=out)  # CommandError if the chain broke
+    assert "history tables verified" in out.getvalue()
+    assert actie.history.first().history_change_reason == "Na het terugzetten"
 
 
 @pytest.mark.postgresql
