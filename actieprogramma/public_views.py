@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -69,7 +70,7 @@ class ProgrammaOpenbaarView(ServiceFormView):
     # The message says whether the page is now on or off (get_success_message).
     success_message = "-"
 
-    @property
+    @cached_property
     def programma(self) -> Programma:
         return get_object_or_404(Programma, pk=self.kwargs["pk"])
 

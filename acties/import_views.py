@@ -32,6 +32,7 @@ from .imports import (
     apply_import,
     plan_import,
     read_table,
+    too_large,
 )
 from .opendata import export_programme, to_csv_zip, to_json
 
@@ -81,11 +82,7 @@ class ImportView(RoleRequiredMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["bestand"]
         if upload.size > MAX_BYTES:
-            form.add_error(
-                "bestand",
-                _("Het bestand is groter dan %(max)s MB.")
-                % {"max": MAX_BYTES // 2**20},
-            )
+            form.add_error("bestand", too_large())
             return self.form_invalid(form)
         content = upload.read()
         stash = {

@@ -30,7 +30,12 @@ from pijlers.models import Actielijn, Programma
 
 from . import services
 from .constants import ActieStatus
-from .filters import DOELGROEP_CHOICES, UITBUITING_CHOICES
+from .filters import (
+    DOELGROEP_CHOICES,
+    DOELGROEP_FIELDS,
+    UITBUITING_CHOICES,
+    UITBUITING_FIELDS,
+)
 from .forms import ActieForm, MetingForm, VoortgangsupdateForm
 from .models import Actie, Indicator, Meting, Organisatie, Voortgangsupdate
 
@@ -127,12 +132,14 @@ def _text(value) -> str:
     return text
 
 
+def too_large() -> str:
+    return _("Het bestand is groter dan %(max)s MB.") % {"max": MAX_BYTES // 2**20}
+
+
 def read_table(content: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
     """The header (lower case) and the rows of text of a CSV or XLSX file."""
     if len(content) > MAX_BYTES:
-        raise ImportFileError(
-            _("Het bestand is groter dan %(max)s MB.") % {"max": MAX_BYTES // 2**20}
-        )
+        raise ImportFileError(too_large())
     if not content.strip():
         raise ImportFileError(_("Het bestand is leeg."))
     is_xlsx = content[:4] == b"PK\x03\x04"
@@ -393,7 +400,10 @@ def _plan_acties(records, headers, programma, reason):
                 data[column] = text
         # The form writes its values into the instance: keep the old ones first.
         old = (
-            {n: _display(_shown_existing(existing, n)) for n in ActieForm.value_fields}
+            {
+                n: _display(_shown(_actie_getter(existing), n))
+                for n in ActieForm.value_fields
+            }
             if existing
             else {}
         )
@@ -408,7 +418,7 @@ def _plan_acties(records, headers, programma, reason):
         if existing is None:
             plan.action = "nieuw"
             plan.changes = [
-                (str(form.fields[name].label), "–", _display(_shown(values, name)))
+                (str(form.fields[name].label), "–", _display(_shown(values.get, name)))
                 for name in ActieForm.value_fields
                 if name in record or name in {"code"}
             ]
@@ -423,7 +433,7 @@ def _plan_acties(records, headers, programma, reason):
                     (
                         str(form.fields[name].label),
                         old[name],
-                        _display(_shown(values, name)),
+                        _display(_shown(values.get, name)),
                     )
                     for name in changed
                 ]
@@ -448,8 +458,6 @@ def _plan_acties(records, headers, programma, reason):
 def _actie_initial(actie: Actie | None) -> dict:
     if actie is None:
         return {"status": ActieStatus.GEPLAND, "voortgang": 0}
-    from .filters import DOELGROEP_FIELDS, UITBUITING_FIELDS
-
     data = {
         name: getattr(actie, name)
         for name in ["code", "titel", "omschrijving", "status", "voortgang", "budget"]
@@ -467,28 +475,20 @@ def _actie_initial(actie: Actie | None) -> dict:
     return {k: ("" if v is None else v) for k, v in data.items()}
 
 
-def _shown(values: dict, name: str):
-    from .filters import DOELGROEP_FIELDS, UITBUITING_FIELDS
-
+def _shown(get, name: str):
+    """A value field as the preview shows it; ``get(field)`` reads the record
+    (an action) or the form's values alike."""
     if name == "uitbuiting":
-        return [k for k, f in UITBUITING_FIELDS.items() if values.get(f)]
+        return [k for k, f in UITBUITING_FIELDS.items() if get(f)]
     if name == "doelgroep":
-        return [k for k, f in DOELGROEP_FIELDS.items() if values.get(f)]
+        return [k for k, f in DOELGROEP_FIELDS.items() if get(f)]
     if name == "partners":
-        return [p.naam for p in values["partners"]]
-    return values.get(name)
+        return [p.naam for p in get("partners")]
+    return get(name)
 
 
-def _shown_existing(actie: Actie, name: str):
-    from .filters import DOELGROEP_FIELDS, UITBUITING_FIELDS
-
-    if name == "uitbuiting":
-        return [k for k, f in UITBUITING_FIELDS.items() if getattr(actie, f)]
-    if name == "doelgroep":
-        return [k for k, f in DOELGROEP_FIELDS.items() if getattr(actie, f)]
-    if name == "partners":
-        return [p.naam for p in actie.partners.all()]
-    return getattr(actie, name)
+def _actie_getter(actie: Actie):
+    return lambda f: actie.partners.all() if f == "partners" else getattr(actie, f)
 
 
 def _actie_lookup(programma, records):

@@ -17,7 +17,6 @@ import datetime
 import io
 import json
 import zipfile
-from collections.abc import Iterable
 from decimal import Decimal
 
 import tablib
@@ -354,7 +353,3 @@ def _import_mandates(data, programma, acties, *, user, reason) -> None:
             toelichting=row["toelichting"],
             user=user,
         )
-
-
-def kinds_with_rows(data: dict) -> Iterable[tuple[str, int]]:
-    return [(kind, len(data[kind])) for kind in CSV_KINDS]
