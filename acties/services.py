@@ -2,12 +2,12 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from pijlers.history import (
     create_with_history,
     delete_with_history,
+    history_writer,
     model_changes,
     save_with_history,
     sync_links,
@@ -35,12 +35,12 @@ class StaleVersionError(ValidationError):
 # --- Organisatie -----------------------------------------------------------------
 
 
-@transaction.atomic
+@history_writer
 def organisatie_create(*, user, reason: str, **values) -> Organisatie:
     return create_with_history(Organisatie, user=user, reason=reason, **values)
 
 
-@transaction.atomic
+@history_writer
 def organisatie_update(
     *, organisatie: Organisatie, user, reason: str, **values
 ) -> bool:
@@ -50,7 +50,7 @@ def organisatie_update(
 # --- Actie -----------------------------------------------------------------------
 
 
-@transaction.atomic
+@history_writer
 def actie_create(
     *,
     actielijn: Actielijn,
@@ -71,7 +71,7 @@ def actie_create(
     return actie
 
 
-@transaction.atomic
+@history_writer
 def actie_update(
     *,
     actie: Actie,
@@ -110,7 +110,7 @@ def actie_update(
     return True
 
 
-@transaction.atomic
+@history_writer
 def actie_delete(*, actie: Actie, user, reason: str) -> None:
     """Delete an action entered by mistake; its links go with it, in the history.
 
@@ -145,7 +145,7 @@ def _sync_partners(actie: Actie, partners: Iterable[Organisatie], *, user, reaso
 # --- Voortgang, indicatoren, metingen ---------------------------------------------
 
 
-@transaction.atomic
+@history_writer
 def voortgangsupdate_create(
     *, actie: Actie, datum: datetime.date, tekst: str, user, reason: str = ""
 ) -> Voortgangsupdate:
@@ -160,33 +160,33 @@ def voortgangsupdate_create(
     )
 
 
-@transaction.atomic
+@history_writer
 def voortgangsupdate_update(
     *, voortgangsupdate: Voortgangsupdate, user, reason: str, **values
 ) -> bool:
     return update_with_history(voortgangsupdate, user=user, reason=reason, **values)
 
 
-@transaction.atomic
+@history_writer
 def indicator_create(*, actie: Actie, user, reason: str, **values) -> Indicator:
     return create_with_history(
         Indicator, actie=actie, user=user, reason=reason, **values
     )
 
 
-@transaction.atomic
+@history_writer
 def indicator_update(*, indicator: Indicator, user, reason: str, **values) -> bool:
     return update_with_history(indicator, user=user, reason=reason, **values)
 
 
-@transaction.atomic
+@history_writer
 def meting_create(*, indicator: Indicator, user, reason: str, **values) -> Meting:
     return create_with_history(
         Meting, indicator=indicator, user=user, reason=reason, **values
     )
 
 
-@transaction.atomic
+@history_writer
 def meting_update(*, meting: Meting, user, reason: str, **values) -> bool:
     return update_with_history(meting, user=user, reason=reason, **values)
 
@@ -194,12 +194,12 @@ def meting_update(*, meting: Meting, user, reason: str, **values) -> bool:
 # --- Raadsopdrachten --------------------------------------------------------------
 
 
-@transaction.atomic
+@history_writer
 def raadsopdracht_create(*, user, reason: str, **values) -> Raadsopdracht:
     return create_with_history(Raadsopdracht, user=user, reason=reason, **values)
 
 
-@transaction.atomic
+@history_writer
 def raadsopdracht_update(
     *, raadsopdracht: Raadsopdracht, user, reason: str, **values
 ) -> bool:
@@ -220,7 +220,7 @@ def raadsopdracht_update(
     return update_with_history(raadsopdracht, user=user, reason=reason, **values)
 
 
-@transaction.atomic
+@history_writer
 def raadsopdracht_propose_settlement(
     *, raadsopdracht: Raadsopdracht, toelichting: str, user
 ) -> Raadsopdracht:
@@ -239,7 +239,7 @@ def raadsopdracht_propose_settlement(
     )
 
 
-@transaction.atomic
+@history_writer
 def raadsopdracht_settle(
     *,
     raadsopdracht: Raadsopdracht,
@@ -271,7 +271,7 @@ def raadsopdracht_settle(
     )
 
 
-@transaction.atomic
+@history_writer
 def raadsopdracht_actie_link(
     *, raadsopdracht: Raadsopdracht, actie: Actie, toelichting: str, user
 ) -> RaadsopdrachtActie:
@@ -286,7 +286,7 @@ def raadsopdracht_actie_link(
     )
 
 
-@transaction.atomic
+@history_writer
 def raadsopdracht_actie_unlink(
     *, koppeling: RaadsopdrachtActie, user, reason: str
 ) -> None:

@@ -20,7 +20,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pijlers.history import create_with_history, update_with_history
+from pijlers.history import create_with_history, history_writer, update_with_history
 from pijlers.security_log import security_event
 
 from .constants import BACKUP_CODE_COUNT, STAFF_ROLES
@@ -49,7 +49,7 @@ def pending_code_matches(*, key: str, code: str) -> int | None:
     return None
 
 
-@transaction.atomic
+@history_writer
 def totp_device_create(*, user, key: str, last_t: int, request=None) -> TOTPDevice:
     """Save the user's confirmed authenticator app, replacing any earlier one.
 
@@ -78,7 +78,7 @@ def totp_device_create(*, user, key: str, last_t: int, request=None) -> TOTPDevi
     return device
 
 
-@transaction.atomic
+@history_writer
 def backup_codes_create(*, user, request=None) -> list[str]:
     """New backup codes for the user; the old ones stop working."""
     StaticDevice.objects.filter(user=user).delete()
@@ -97,7 +97,7 @@ def backup_codes_create(*, user, request=None) -> list[str]:
     return codes
 
 
-@transaction.atomic
+@history_writer
 def second_factor_delete(*, user, by, reason: str, request=None) -> int:
     """Remove all of ``user``'s devices (app and backup codes); returns how many.
 
@@ -121,7 +121,7 @@ def second_factor_delete(*, user, by, reason: str, request=None) -> int:
     return count
 
 
-@transaction.atomic
+@history_writer
 def device_delete(*, device, by, reason: str, request=None) -> None:
     """Remove one device (as the admin does), with an event in the security log."""
     owner = device.user.get_username()
@@ -231,7 +231,7 @@ def second_factor_confirm(*, user, secret: str, request=None) -> None:
 # --- role policy ------------------------------------------------------------------
 
 
-@transaction.atomic
+@history_writer
 def rolbeleid_update(
     *, verplicht_voor: Iterable[Group], user, reason: str, request=None
 ) -> list[Rolbeleid]:
@@ -276,7 +276,7 @@ def rolbeleid_update(
 # --- accounts from single sign-on -------------------------------------------------
 
 
-@transaction.atomic
+@history_writer
 def sso_user_create(*, username: str, email: str, first_name: str, last_name: str):
     """An account for someone the identity provider vouches for; no password.
 
@@ -294,7 +294,7 @@ def sso_user_create(*, username: str, email: str, first_name: str, last_name: st
     return user
 
 
-@transaction.atomic
+@history_writer
 def sso_user_update(*, user, email: str, first_name: str, last_name: str) -> None:
     """Keep name and e-mail address as the identity provider has them."""
     values = {
@@ -311,7 +311,7 @@ def sso_user_update(*, user, email: str, first_name: str, last_name: str) -> Non
     user.save(update_fields=changed)
 
 
-@transaction.atomic
+@history_writer
 def sso_user_roles_sync(
     *, user, roles: Iterable[str], managed: Iterable[str], request=None
 ) -> bool:

@@ -2,13 +2,13 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pijlers.history import (
     create_with_history,
     delete_with_history,
+    history_writer,
     save_with_history,
     update_with_history,
 )
@@ -25,7 +25,7 @@ def _ensure_concept(evaluatie: Tussenevaluatie) -> None:
         )
 
 
-@transaction.atomic
+@history_writer
 def tussenevaluatie_create(
     *, programma: Programma, user, reason: str, **values
 ) -> Tussenevaluatie:
@@ -35,7 +35,7 @@ def tussenevaluatie_create(
     )
 
 
-@transaction.atomic
+@history_writer
 def tussenevaluatie_update(
     *, tussenevaluatie: Tussenevaluatie, user, reason: str, **values
 ) -> bool:
@@ -48,7 +48,7 @@ def tussenevaluatie_update(
     return update_with_history(tussenevaluatie, user=user, reason=reason, **values)
 
 
-@transaction.atomic
+@history_writer
 def bevindingen_save(
     *, tussenevaluatie: Tussenevaluatie, teksten: dict, user, reason: str
 ) -> bool:
@@ -87,7 +87,7 @@ def bevindingen_save(
     return changed
 
 
-@transaction.atomic
+@history_writer
 def tussenevaluatie_finalise(
     *, tussenevaluatie: Tussenevaluatie, user
 ) -> Tussenevaluatie:

@@ -19,14 +19,14 @@ from typing import TypeVar
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection, models, router
+from django.db import DEFAULT_DB_ALIAS, connection, models, router, transaction
 from django.db.models import F, Window
 from django.db.models.deletion import Collector
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from .history_chain import HASH_FIELDS, HashChainedHistory
+from .history_chain import HASH_FIELDS, HashChainedHistory, lock_chains
 
 M = TypeVar("M", bound=models.Model)
 
@@ -59,6 +59,24 @@ def _stamp(instance: models.Model, *, user, reason: str) -> None:
     else:
         # An instance reused after a dated load must not carry the old date on.
         instance.__dict__.pop("_history_date", None)
+
+
+def history_writer(func):
+    """``transaction.atomic`` for a service that writes history.
+
+    Takes the history chains' lock before the service locks or writes any row,
+    so that concurrent writers queue in one order instead of deadlocking
+    (``history_chain.lock_chains`` says why). Every service that writes
+    tracked records is decorated with it instead of ``transaction.atomic``.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with transaction.atomic(using=DEFAULT_DB_ALIAS):
+            lock_chains(DEFAULT_DB_ALIAS)
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def tracked_history(**kwargs) -> HistoricalRecords:

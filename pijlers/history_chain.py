@@ -195,8 +195,17 @@ def chain(model: type[models.Model], rows: Iterable[models.Model], prev_hash: st
 # --- sealing rows as they are written ----------------------------------------------
 
 
-def _lock(using: str) -> None:
-    """Hold the history chains until the transaction ends (PostgreSQL)."""
+def lock_chains(using: str) -> None:
+    """Hold the history chains until the transaction ends (PostgreSQL).
+
+    Sealing takes it before it reads the previous hash. A writing transaction
+    should take it first of all (``pijlers.history.history_writer``): taken
+    only when the first history row is written, it comes after the row locks
+    the transaction already holds (``SELECT … FOR UPDATE``, the key-share lock
+    an insert takes on the row it refers to), and two writers on one action
+    then wait for each other: a deadlock. Taken first, writers queue before
+    they lock any row. Taking it again in the same transaction is free.
+    """
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -289,7 +298,7 @@ def seal(model: type[models.Model], rows: Sequence[models.Model], *, using: str)
     insert. The transaction must read what others committed before the lock
     was granted: READ COMMITTED, Django's default on PostgreSQL.
     """
-    _lock(using)
+    lock_chains(using)
     _record_layout(model, using)
     chain(model, rows, last_hash(model, using=using))
 

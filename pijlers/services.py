@@ -1,22 +1,25 @@
 from collections.abc import Iterable
 
-from django.db import transaction
-
-from .history import create_with_history, sync_links, update_with_history
+from .history import (
+    create_with_history,
+    history_writer,
+    sync_links,
+    update_with_history,
+)
 from .models import Actielijn, ActielijnPijler, Pijler, Programma
 
 
-@transaction.atomic
+@history_writer
 def programma_create(*, user, reason: str, **values) -> Programma:
     return create_with_history(Programma, user=user, reason=reason, **values)
 
 
-@transaction.atomic
+@history_writer
 def programma_update(*, programma: Programma, user, reason: str, **values) -> bool:
     return update_with_history(programma, user=user, reason=reason, **values)
 
 
-@transaction.atomic
+@history_writer
 def programma_set_public(
     *, programma: Programma, openbaar: bool, user, reason: str
 ) -> bool:
@@ -24,19 +27,19 @@ def programma_set_public(
     return update_with_history(programma, user=user, reason=reason, openbaar=openbaar)
 
 
-@transaction.atomic
+@history_writer
 def pijler_create(*, programma: Programma, user, reason: str, **values) -> Pijler:
     return create_with_history(
         Pijler, programma=programma, user=user, reason=reason, **values
     )
 
 
-@transaction.atomic
+@history_writer
 def pijler_update(*, pijler: Pijler, user, reason: str, **values) -> bool:
     return update_with_history(pijler, user=user, reason=reason, **values)
 
 
-@transaction.atomic
+@history_writer
 def actielijn_create(
     *,
     programma: Programma,
@@ -52,7 +55,7 @@ def actielijn_create(
     return actielijn
 
 
-@transaction.atomic
+@history_writer
 def actielijn_update(
     *,
     actielijn: Actielijn,
