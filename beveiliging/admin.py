@@ -4,14 +4,15 @@ from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from simple_history.admin import SimpleHistoryAdmin
+
+from pijlers.admin import ReadOnlyHistoryAdmin
 
 from . import services
 from .models import Rolbeleid
 
 
 @admin.register(Rolbeleid)
-class RolbeleidAdmin(SimpleHistoryAdmin):
+class RolbeleidAdmin(ReadOnlyHistoryAdmin):
     """Read only: the policy is changed on its own page, with a reason."""
 
     list_display = ["rol", "tweestaps_verplicht"]

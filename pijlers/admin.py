@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.http import HttpResponseNotAllowed
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -24,7 +25,48 @@ class ReasonForm(NoVictimDataMixin, forms.ModelForm):
     )
 
 
-class AuditedAdmin(SimpleHistoryAdmin):
+class DisabledFieldsMixin:
+    """A form whose fields show their values and ignore anything posted."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.disabled = True
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin, with history pages that only show.
+
+    ``SIMPLE_HISTORY_REVERT_DISABLED`` merely hides the revert button: the
+    page of a historical version still saves any form posted to it, and checks
+    no more than the right to view. A coordinator could so rewrite a final
+    evaluation, or a mandate–action link that nobody may change. History is a
+    record of what happened, so that page answers only GET (and HEAD); every
+    other method gets 405 before anything is read or written. Every admin with
+    history derives from this class, never from ``SimpleHistoryAdmin`` itself.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in {"GET", "HEAD"}:
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        request.showing_history = True
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if getattr(request, "showing_history", False):
+            # The version is shown in its form, but as values, not as inputs.
+            form = type(form.__name__, (DisabledFieldsMixin, form), {})
+        return form
+
+    def revert_disabled(self, request, obj=None):
+        # Whatever the settings or permissions say: the page title reads "View".
+        return True
+
+
+class AuditedAdmin(ReadOnlyHistoryAdmin):
     """Admin whose every write leaves a history row with the user and a reason.
 
     Inline records are saved one by one through the same helpers, so that a
@@ -35,6 +77,8 @@ class AuditedAdmin(SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if getattr(request, "showing_history", False):
+            return fieldsets  # nothing is saved there, so no reason is asked
         if not self.has_change_permission(request, obj) and obj is not None:
             return fieldsets
         fields = [f for _name, opts in fieldsets for f in opts.get("fields", ())]
