@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actieprogramma.constants import Rol
 from beveiliging import services as beveiliging_services
+from evaluatie.admin import TussenevaluatieAdmin
 from evaluatie.constants import EvaluatieStatus
 from evaluatie.models import Bevinding, Tussenevaluatie
 from pijlers.history import save_with_history, system_user
@@ -314,6 +315,60 @@ def test_concept_evaluation_still_changes_through_its_change_page(
     concept.refresh_from_db()
     assert concept.samenvatting == "Achteraf herschreven."
     assert concept.bevindingen.get().tekst == "Nieuwe bevinding."
+
+
+def test_evaluation_finalised_while_its_change_page_is_posted_is_not_changed(
+    every_record, coordinator, monkeypatch
+):
+    # The admin read the evaluation as a concept an instant before another
+    # request made it final: the save must still refuse, and must not turn
+    # the final evaluation back into a concept.
+    evaluatie = every_record["evaluatie"]
+    stale = Tussenevaluatie.objects.get(pk=evaluatie.pk)
+    evaluatie.status = EvaluatieStatus.DEFINITIEF
+    evaluatie.definitief_op = datetime.datetime(2027, 1, 5, tzinfo=datetime.UTC)
+    evaluatie.pdf_sha256 = "b" * 64
+    save_with_history(evaluatie, user=system_user(), reason="Definitief gemaakt")
+    monkeypatch.setattr(
+        TussenevaluatieAdmin, "get_object", lambda *args, **kwargs: stale
+    )
+    client = Client()
+    client.force_login(coordinator)
+    url = reverse("admin:evaluatie_tussenevaluatie_change", args=[evaluatie.pk])
+    before = database_fingerprint()
+    response = client.post(url, evaluation_form(evaluatie))
+    assert response.status_code == 403
+    assert database_fingerprint() == before
+    evaluatie.refresh_from_db()
+    assert (evaluatie.status, evaluatie.samenvatting) == (
+        EvaluatieStatus.DEFINITIEF,
+        "",
+    )
+
+
+def test_evaluation_added_in_the_admin_is_a_concept_with_history(
+    every_record, coordinator
+):
+    client = Client()
+    client.force_login(coordinator)
+    form = evaluation_form(every_record["evaluatie"])
+    form.update(
+        {
+            "titel": "Nieuwe evaluatie",
+            "bevindingen-TOTAL_FORMS": "0",
+            "bevindingen-INITIAL_FORMS": "0",
+        }
+    )
+    response = client.post(reverse("admin:evaluatie_tussenevaluatie_add"), form)
+    assert response.status_code == 302
+    nieuw = Tussenevaluatie.objects.get(titel="Nieuwe evaluatie")
+    assert nieuw.status == EvaluatieStatus.CONCEPT
+    row = nieuw.history.get()
+    assert (row.history_type, row.history_user, row.history_change_reason) == (
+        "+",
+        coordinator,
+        "Poging",
+    )
 
 
 def test_final_evaluation_cannot_be_deleted_in_the_admin(
