@@ -13,16 +13,37 @@ zeros), written
 - together: ``123456782``;
 - in groups of 4-2-3 (``1234.56.782``, the notation on Dutch documents),
   3-3-3 (``123 456 782``, ``123.456.782``, ``123-456-782``) or 2-2-2-3
-  (``12.34.56.782``), with one kind of separator throughout: a space, a
-  non-breaking space, a dot or a hyphen.
+  (``12.34.56.782``), with one to three separators between two groups, of
+  any kind and mixed (``123-456 782``, ``123 - 456 - 782``).
 
-Digits of any script count (a full-width ``１２３４５６７８２`` too). What does not
-count: nine digits inside a longer run of digits (an IBAN, an account or phone
-number), and a grouping that goes on with the same separator and more digits
-(``1.123.456.782``, ``06 123 456 782 1``): those are longer numbers.
+The text is looked at as a reader sees it, because a number that looks like a
+BSN on the screen or in the report is one, whatever bytes it is made of:
+
+- a decimal digit of any script counts as that digit (full-width
+  ``１２３４５６７８２``, Arabic-Indic, Devanagari, mathematical bold...);
+- characters that show nothing are left out before looking: format
+  characters (Unicode category Cf: zero-width space U+200B, (non-)joiners,
+  word joiner U+2060, byte-order mark U+FEFF, soft hyphen U+00AD, direction
+  marks and embeddings), combining marks (Mn, Me, e.g. a keycap) and control
+  characters other than line breaks and tabs. ``123\\u200b456\\u200b782`` is
+  ``123456782``;
+- every space (Zs: the ordinary, non-breaking, narrow non-breaking, figure,
+  ideographic... space) counts as a space, every dash (Pd: hyphen, non-breaking
+  hyphen, en and em dash, full-width hyphen...) and the minus sign U+2212 as a
+  hyphen, and the middle dot, one-dot leader and full-width full stop as a dot.
+  A line break, tab, comma or slash separates nothing: it ends a number.
+
+What does not count: nine digits inside a longer run of digits (an IBAN, an
+account or phone number), and groups that a group of one to three digits
+continues with the same separator (``1.123.456.782``, ``06 123 456 782 1``):
+those are longer numbers, written in thousands or in pairs. A group of four or
+more digits before or after does not continue a grouped number (no number is
+written that way), so the BSN in ``in 2025 123 456 782`` is found.
 """
 
+import functools
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -33,24 +54,45 @@ BSN_MESSAGE = _(
 )
 
 _WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
-_LAYOUTS = ((4, 2, 3), (3, 3, 3), (2, 2, 2, 3))
-_SEPARATORS = (" ", "\u00a0", "\u202f", ".", "-")
+_LAYOUTS = ((9,), (4, 2, 3), (3, 3, 3), (2, 2, 2, 3))
+
+# Characters that are not dashes by category but are read as one: minus sign,
+# hyphen bullet, modifier letter minus.
+_EXTRA_DASHES = frozenset("\u2212\u2043\u02d7")
+# Characters read as a dot between digit groups: full stop, middle dot, one-dot
+# leader, hyphenation point, dot operator, small and full-width full stop.
+_DOTS = frozenset(".\u00b7\u2024\u2027\u22c5\ufe52\uff0e")
+_INVISIBLE = frozenset({"Cf", "Mn", "Me"})
+
+# After normalising, a number is digit groups joined by runs of one to three
+# separators; the regular expression is linear (digits and separators are
+# disjoint), so a long text is checked in one pass.
+_SEPARATOR_RUN = "[ .-]{1,3}"
+_NUMBER = re.compile(rf"[0-9]+(?:{_SEPARATOR_RUN}[0-9]+)*")
+_SPLIT = re.compile(rf"({_SEPARATOR_RUN})")
 
 
-def _candidates_pattern() -> re.Pattern:
-    plain = r"(?<!\d)\d{9}(?!\d)"
-    grouped = []
-    for sep in map(re.escape, _SEPARATORS):
-        for layout in _LAYOUTS:
-            body = sep.join(rf"\d{{{size}}}" for size in layout)
-            grouped.append(rf"(?<!\d)(?<!\d{sep}){body}(?!\d)(?!{sep}\d)")
-    # A lookahead finds candidates that overlap (a grouped number after a
-    # plain one); at any one position at most one alternative can match.
-    return re.compile(rf"(?=({'|'.join([plain, *grouped])}))")
+@functools.lru_cache(maxsize=4096)
+def _as_read(char: str) -> str:
+    """The character as the detector reads it: a digit, a separator, nothing
+    (for what shows nothing) or itself."""
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        return str(digit)
+    category = unicodedata.category(char)
+    if category == "Zs":
+        return " "
+    if category == "Pd" or char in _EXTRA_DASHES:
+        return "-"
+    if char in _DOTS:
+        return "."
+    if category in _INVISIBLE or (category == "Cc" and not char.isspace()):
+        return ""
+    return char
 
 
-_CANDIDATES = _candidates_pattern()
-_NON_DIGIT = re.compile(r"\D")
+def _normalise(text: str) -> str:
+    return "".join(map(_as_read, text))
 
 
 def passes_eleven_test(digits: str) -> bool:
@@ -61,13 +103,41 @@ def passes_eleven_test(digits: str) -> bool:
     return sum(w * v for w, v in zip(_WEIGHTS, values, strict=True)) % 11 == 0
 
 
+def _holds_bsn(number: str) -> bool:
+    """Whether one number (digit groups and separators) holds a possible BSN."""
+    parts = _SPLIT.split(number)
+    groups, separators = parts[0::2], parts[1::2]
+    sizes = tuple(map(len, groups))
+
+    def continues(group: int, separator: int, inner: int) -> bool:
+        # A short group joined by the same separator makes a longer number.
+        return (
+            0 <= group < len(groups)
+            and sizes[group] <= 3
+            and separators[separator] == separators[inner]
+        )
+
+    for start in range(len(groups)):
+        for layout in _LAYOUTS:
+            end = start + len(layout)
+            if sizes[start:end] != layout:
+                continue
+            if len(layout) > 1 and (
+                continues(start - 1, start - 1, start)
+                or continues(end, end - 1, end - 2)
+            ):
+                continue
+            if passes_eleven_test("".join(groups[start:end])):
+                return True
+    return False
+
+
 def contains_bsn(text: str) -> bool:
     """Whether ``text`` holds a number that may be a BSN (see the module)."""
     if not text:
         return False
     return any(
-        passes_eleven_test(_NON_DIGIT.sub("", match.group(1)))
-        for match in _CANDIDATES.finditer(text)
+        _holds_bsn(match.group()) for match in _NUMBER.finditer(_normalise(text))
     )
 
 

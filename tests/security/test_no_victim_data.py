@@ -181,3 +181,27 @@ def test_an_imported_file_with_a_bsn_is_refused_row_by_row(
     assert str(BSN_MESSAGE) in html
     assert 'name="controle"' not in html  # nothing to confirm
     assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gesprek met 123\u200b456\u200b782",  # zero-width spaces: shows 123456782
+        "Gesprek met 123\u00ad456\u00ad782",  # soft hyphens
+        "Gesprek met 123\u2013456\u00a0782",  # en dash and no-break space
+        "Gesprek met １２３４５６７８２",  # full-width digits
+    ],
+)
+def test_a_bsn_hidden_by_invisible_or_odd_characters_is_refused_over_http(
+    client, beleidsmedewerker, forms_world, text
+):
+    client.force_login(beleidsmedewerker)
+    url = reverse("acties:voortgangsupdate-create", args=[forms_world["actie"].pk])
+    before = row_counts()
+
+    response = client.post(url, {"datum": "2026-03-01", "tekst": text})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["tekst"] == [str(BSN_MESSAGE)]
+    assert str(BSN_MESSAGE) in response.content.decode()
+    assert row_counts() == before
