@@ -298,6 +298,7 @@ class ProgrammeLoader:
                     vergadering=item.get("vergadering", ""),
                     ris_nummer=item["ris_nummer"],
                     programma=self.programma if item.get("bij_programma") else None,
+                    programmaoverstijgend=item.get("programmaoverstijgend", False),
                     status=item.get("status", "open"),
                     deadline=_date(item.get("deadline")),
                     user=self.user,

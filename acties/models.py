@@ -292,6 +292,13 @@ class Meting(models.Model):
     toelichting = models.TextField(
         _("toelichting"), blank=True, help_text=GEEN_PERSOONSGEGEVENS
     )
+    toelichting_openbaar = models.BooleanField(
+        _("toelichting openbaar"),
+        default=False,
+        help_text=_(
+            "de toelichting staat ook op de openbare pagina en in de open data"
+        ),
+    )
 
     history = tracked_history()
 
@@ -340,6 +347,15 @@ class Raadsopdracht(models.Model):
         null=True,
         blank=True,
         help_text=_("het programma bij welks besluit de opdracht hoort, als dat zo is"),
+    )
+    programmaoverstijgend = models.BooleanField(
+        _("geldt voor meer programma's"),
+        default=False,
+        help_text=_(
+            "aan te vinken als de opdracht niet bij één programma hoort, zoals een "
+            "motie van vóór het programma; alleen dan kan zij aan acties van elk "
+            "programma worden gekoppeld"
+        ),
     )
     status = models.CharField(
         _("status"),
@@ -427,6 +443,13 @@ class RaadsopdrachtActie(models.Model):
     )
     toelichting = models.TextField(
         _("toelichting"), help_text=_("waarom deze actie de opdracht uitvoert")
+    )
+    toelichting_openbaar = models.BooleanField(
+        _("toelichting openbaar"),
+        default=False,
+        help_text=_(
+            "de toelichting staat ook op de openbare pagina en in de open data"
+        ),
     )
 
     history = tracked_history()
