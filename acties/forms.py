@@ -249,35 +249,73 @@ class AfdoenForm(ReasonForm):
 
 
 class KoppelingForm(NoVictimDataMixin, forms.Form):
-    """Link a mandate and an action; one side is fixed by the page."""
+    """Link a mandate and an action; one side is fixed by the page.
+
+    The other side offers only what the link service accepts: a mandate of the
+    action's programme or one that applies to more programmes, not yet linked.
+    """
 
     raadsopdracht = forms.ModelChoiceField(
-        label=_("Raadsopdracht"), queryset=Raadsopdracht.objects.none()
+        label=_("Raadsopdracht"),
+        queryset=Raadsopdracht.objects.none(),
+        help_text=_(
+            "Opdrachten van het programma van deze actie, en opdrachten die voor "
+            "meer programma's gelden."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "Kies een raadsopdracht uit de lijst: een opdracht van een ander "
+                "programma kan niet aan deze actie worden gekoppeld."
+            )
+        },
     )
-    actie = forms.ModelChoiceField(label=_("Actie"), queryset=Actie.objects.none())
+    actie = forms.ModelChoiceField(
+        label=_("Actie"),
+        queryset=Actie.objects.none(),
+        error_messages={
+            "invalid_choice": _(
+                "Kies een actie uit de lijst: alleen acties van het programma "
+                "waar deze raadsopdracht bij hoort."
+            )
+        },
+    )
     toelichting = forms.CharField(
         label=_("Waarom voert deze actie de opdracht uit?"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    toelichting_openbaar = forms.BooleanField(
+        label=_("Toelichting openbaar"),
+        required=False,
+        help_text=_(
+            "Alleen aanvinken als de toelichting op de openbare pagina en in de "
+            "open data mag staan. Anders blijft zij intern."
+        ),
+    )
 
     def __init__(self, *args, actie=None, raadsopdracht=None, **kwargs):
+        from .services import linkable_acties, linkable_raadsopdrachten
+
         super().__init__(*args, **kwargs)
         self.fixed_actie, self.fixed_raadsopdracht = actie, raadsopdracht
         if actie is not None:
             del self.fields["actie"]
-            self.fields["raadsopdracht"].queryset = Raadsopdracht.objects.exclude(
-                actie_koppelingen__actie=actie
-            )
+            self.fields["raadsopdracht"].queryset = linkable_raadsopdrachten(
+                actie
+            ).exclude(actie_koppelingen__actie=actie)
         if raadsopdracht is not None:
             del self.fields["raadsopdracht"]
             self.fields["actie"].queryset = (
-                Actie.objects.exclude(
-                    raadsopdracht_koppelingen__raadsopdracht=raadsopdracht
-                )
+                linkable_acties(raadsopdracht)
+                .exclude(raadsopdracht_koppelingen__raadsopdracht=raadsopdracht)
                 .select_related("programma")
                 .order_by("programma", "code")
             )
+            if raadsopdracht.programma_id and not raadsopdracht.programmaoverstijgend:
+                self.fields["actie"].help_text = _(
+                    "Acties van het programma ‘%s’, waar deze raadsopdracht bij "
+                    "hoort."
+                ) % raadsopdracht.programma
 
     def pair(self):
         return (

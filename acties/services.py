@@ -2,6 +2,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pijlers.history import (
@@ -217,7 +218,48 @@ def raadsopdracht_update(
     ):
         # Reopening a settled mandate: it is no longer settled on a date.
         values.setdefault("afgedaan_op", None)
+    _check_links_stay_in_scope(raadsopdracht, values)
     return update_with_history(raadsopdracht, user=user, reason=reason, **values)
+
+
+def _check_links_stay_in_scope(raadsopdracht: Raadsopdracht, values: dict) -> None:
+    """Refuse moving a mandate to another programme away from its actions.
+
+    Only a change of programme or scope is checked, so that links made before
+    the scope rule existed do not block edits of other fields.
+    """
+    programma = values.get("programma", raadsopdracht.programma)
+    programma_id = programma.pk if programma is not None else None
+    overstijgend = values.get(
+        "programmaoverstijgend", raadsopdracht.programmaoverstijgend
+    )
+    if overstijgend or (
+        programma_id == raadsopdracht.programma_id
+        and overstijgend == raadsopdracht.programmaoverstijgend
+    ):
+        return
+    outside = sorted(
+        f"{code} ({titel})"
+        for code, titel in raadsopdracht.actie_koppelingen.exclude(
+            actie__programma_id=programma_id
+        ).values_list("actie__code", "actie__programma__titel")
+    )
+    if outside:
+        field = (
+            "programma"
+            if programma_id != raadsopdracht.programma_id
+            else "programmaoverstijgend"
+        )
+        raise ValidationError(
+            {
+                field: _(
+                    "De raadsopdracht is gekoppeld aan acties van een ander "
+                    "programma (%(codes)s). Ontkoppel die eerst, of geef aan dat "
+                    "de opdracht voor meer programma's geldt."
+                )
+                % {"codes": ", ".join(outside)}
+            }
+        )
 
 
 @history_writer
@@ -271,16 +313,68 @@ def raadsopdracht_settle(
     )
 
 
+def linkable_raadsopdrachten(actie: Actie) -> QuerySet[Raadsopdracht]:
+    """The mandates ``actie`` may carry out: those of its own programme and those
+    that apply to more programmes. The link form offers exactly these."""
+    return Raadsopdracht.objects.filter(
+        Q(programma_id=actie.programma_id) | Q(programmaoverstijgend=True)
+    )
+
+
+def linkable_acties(raadsopdracht: Raadsopdracht) -> QuerySet[Actie]:
+    """The actions that may carry out ``raadsopdracht`` (the rule above, reversed).
+
+    A mandate that belongs to no programme and is not marked as applying to
+    more programmes has no actions yet: whoever keeps the register says first
+    where it belongs, so that a link never carries a mandate onto the pages of
+    a programme it has nothing to do with.
+    """
+    if raadsopdracht.programmaoverstijgend:
+        return Actie.objects.all()
+    return Actie.objects.filter(programma_id=raadsopdracht.programma_id)
+
+
+def _scope_error(raadsopdracht: Raadsopdracht, actie: Actie) -> str:
+    if raadsopdracht.programma_id is None:
+        return _(
+            "Raadsopdracht %(nummer)s hoort bij geen programma. Kies eerst bij de "
+            "raadsopdracht het programma, of geef aan dat zij voor meer "
+            "programma's geldt."
+        ) % {"nummer": raadsopdracht.nummer}
+    return _(
+        "Raadsopdracht %(nummer)s hoort bij het programma ‘%(eigen)s’ en kan "
+        "niet worden gekoppeld aan een actie van ‘%(ander)s’. Geef bij de "
+        "raadsopdracht aan dat zij voor meer programma's geldt als dat zo is."
+    ) % {
+        "nummer": raadsopdracht.nummer,
+        "eigen": raadsopdracht.programma,
+        "ander": actie.programma,
+    }
+
+
 @history_writer
 def raadsopdracht_actie_link(
-    *, raadsopdracht: Raadsopdracht, actie: Actie, toelichting: str, user
+    *,
+    raadsopdracht: Raadsopdracht,
+    actie: Actie,
+    toelichting: str,
+    toelichting_openbaar: bool = False,
+    user,
 ) -> RaadsopdrachtActie:
-    """Record that ``actie`` carries out ``raadsopdracht``, and why."""
+    """Record that ``actie`` carries out ``raadsopdracht``, and why.
+
+    Only within the mandate's scope (``linkable_acties``), checked against the
+    mandate as it is stored now, not as the caller last saw it.
+    """
+    current = Raadsopdracht.objects.select_for_update().get(pk=raadsopdracht.pk)
+    if not linkable_acties(current).filter(pk=actie.pk).exists():
+        raise ValidationError({"raadsopdracht": _scope_error(current, actie)})
     return create_with_history(
         RaadsopdrachtActie,
         raadsopdracht=raadsopdracht,
         actie=actie,
         toelichting=toelichting,
+        toelichting_openbaar=toelichting_openbaar,
         user=user,
         reason=toelichting,
     )

@@ -486,6 +486,7 @@ class KoppelingCreateView(ServiceFormView):
             raadsopdracht=raadsopdracht,
             actie=actie,
             toelichting=form.cleaned_data["toelichting"],
+            toelichting_openbaar=form.cleaned_data["toelichting_openbaar"],
             user=self.request.user,
         )
         return self.owner

@@ -38,7 +38,9 @@ def world(db):
         user=system_user(),
         reason="Testgegevens",
     )
-    opdracht = RaadsopdrachtFactory(nummer="H.4", ris_nummer="RIS302261")
+    opdracht = RaadsopdrachtFactory(
+        nummer="H.4", ris_nummer="RIS302261", programmaoverstijgend=True
+    )
     return {
         "programma": actielijn.programma,
         "actielijn": actielijn,

@@ -317,7 +317,7 @@ def test_reopening_a_settled_mandate_clears_its_settlement_date(griffie):
 
 
 def test_mandate_action_link_has_its_own_history(beleidsmedewerker, griffie):
-    opdracht = RaadsopdrachtFactory(nummer="H.4")
+    opdracht = RaadsopdrachtFactory(nummer="H.4", programmaoverstijgend=True)
     actie = ActieFactory(code="5.1")
     link = services.raadsopdracht_actie_link(
         raadsopdracht=opdracht,

@@ -213,7 +213,9 @@ def world(db):
         return {
             "lijnen": [lijn, ActielijnFactory(programma=lijn.programma, nummer=2)],
             "organisaties": [OrganisatieFactory() for _ in range(3)],
-            "opdrachten": [RaadsopdrachtFactory() for _ in range(2)],
+            "opdrachten": [
+                RaadsopdrachtFactory(programma=lijn.programma) for _ in range(2)
+            ],
         }
 
 

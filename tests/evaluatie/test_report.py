@@ -67,6 +67,7 @@ def programme(beleidsmedewerker):
             titel="Slachtoffers mensenhandel beter re-integreren",
             ris_nummer="RIS302261",
             datum_aangenomen=datetime.date(2019, 4, 4),
+            programmaoverstijgend=True,
         )
         RaadsopdrachtFactory(
             soort=RaadsopdrachtSoort.AMENDEMENT,

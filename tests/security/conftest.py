@@ -186,7 +186,9 @@ FORMS = {
 def forms_world(world):  # noqa: F811 - the imported fixture
     """``world`` plus a mandate and an action that are not linked yet."""
     world = dict(world)
-    world["losse_opdracht"] = RaadsopdrachtFactory(nummer="H.5", titel="Los")
+    world["losse_opdracht"] = RaadsopdrachtFactory(
+        nummer="H.5", titel="Los", programma=world["programma"]
+    )
     world["losse_actie"] = ActieFactory(actielijn=world["actielijn"], code="3.2")
     return world
 

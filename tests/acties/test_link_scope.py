@@ -1,0 +1,194 @@
+"""A mandate is linked only to actions of the programmes it belongs to.
+
+Without this rule a mandate of one programme could be linked to another
+programme's action and so appear on that programme's pages and open data.
+"""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from acties import services
+from acties.models import Raadsopdracht, RaadsopdrachtActie
+from tests.factories import ActieFactory, ActielijnFactory, RaadsopdrachtFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_programmes():
+    eigen = ActielijnFactory(nummer=1)
+    ander = ActielijnFactory(nummer=1)
+    return {
+        "actie": ActieFactory(actielijn=eigen, code="1.1"),
+        "actie_elders": ActieFactory(actielijn=ander, code="1.1"),
+        "eigen": RaadsopdrachtFactory(nummer="I", programma=eigen.programma),
+        "elders": RaadsopdrachtFactory(nummer="II", programma=ander.programma),
+        "overstijgend": RaadsopdrachtFactory(nummer="H.4", programmaoverstijgend=True),
+        "los": RaadsopdrachtFactory(nummer="T.1"),
+    }
+
+
+def link(opdracht, actie, user, **kwargs):
+    return services.raadsopdracht_actie_link(
+        raadsopdracht=opdracht, actie=actie, toelichting="Voert uit", user=user,
+        **kwargs,
+    )  # fmt: skip
+
+
+def test_the_service_refuses_a_mandate_of_another_programme(
+    beleidsmedewerker, two_programmes
+):
+    w = two_programmes
+    with pytest.raises(ValidationError) as excinfo:
+        link(w["elders"], w["actie"], beleidsmedewerker)
+    message = excinfo.value.message_dict["raadsopdracht"][0]
+    assert message == (
+        f"Raadsopdracht II hoort bij het programma ‘{w['elders'].programma}’ en "
+        f"kan niet worden gekoppeld aan een actie van ‘{w['actie'].programma}’. "
+        "Geef bij de raadsopdracht aan dat zij voor meer programma's geldt als dat "
+        "zo is."
+    )
+    assert not RaadsopdrachtActie.objects.exists()
+    assert not RaadsopdrachtActie.history.exists()
+
+
+def test_the_service_refuses_a_mandate_of_no_programme(
+    beleidsmedewerker, two_programmes
+):
+    with pytest.raises(ValidationError) as excinfo:
+        link(two_programmes["los"], two_programmes["actie"], beleidsmedewerker)
+    assert "hoort bij geen programma" in excinfo.value.message_dict["raadsopdracht"][0]
+    assert not RaadsopdrachtActie.objects.exists()
+
+
+def test_the_service_links_within_the_programme_and_spanning_mandates_anywhere(
+    beleidsmedewerker, two_programmes
+):
+    w = two_programmes
+    link(w["eigen"], w["actie"], beleidsmedewerker)
+    link(w["overstijgend"], w["actie"], beleidsmedewerker)
+    link(w["overstijgend"], w["actie_elders"], beleidsmedewerker)
+    assert RaadsopdrachtActie.objects.count() == 3
+    koppeling = RaadsopdrachtActie.objects.get(raadsopdracht=w["eigen"])
+    assert koppeling.toelichting_openbaar is False
+
+
+def test_the_scope_is_checked_against_the_stored_mandate(
+    beleidsmedewerker, two_programmes
+):
+    """A caller holding an old copy that spanned programmes cannot link with it."""
+    w = two_programmes
+    stale = Raadsopdracht.objects.get(pk=w["elders"].pk)
+    stale.programmaoverstijgend = True
+    with pytest.raises(ValidationError):
+        link(stale, w["actie"], beleidsmedewerker)
+    assert not RaadsopdrachtActie.objects.exists()
+
+
+def test_the_form_on_an_action_offers_only_mandates_in_scope(
+    client, beleidsmedewerker, two_programmes
+):
+    w = two_programmes
+    url = reverse("acties:actie-koppelen", args=[w["actie"].pk])
+    client.force_login(beleidsmedewerker)
+    offered = set(client.get(url).context["form"].fields["raadsopdracht"].queryset)
+    assert offered == {w["eigen"], w["overstijgend"]}
+
+    response = client.post(
+        url, {"raadsopdracht": w["elders"].pk, "toelichting": "Past toch."}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["raadsopdracht"] == [
+        "Kies een raadsopdracht uit de lijst: een opdracht van een ander programma "
+        "kan niet aan deze actie worden gekoppeld."
+    ]
+    assert not RaadsopdrachtActie.objects.exists()
+
+
+def test_the_form_on_a_mandate_offers_only_actions_of_its_programme(
+    client, griffie, two_programmes
+):
+    w = two_programmes
+    url = reverse("acties:raadsopdracht-koppelen", args=[w["eigen"].pk])
+    client.force_login(griffie)
+    offered = set(client.get(url).context["form"].fields["actie"].queryset)
+    assert offered == {w["actie"]}
+
+    response = client.post(
+        url, {"actie": w["actie_elders"].pk, "toelichting": "Past toch."}
+    )
+    assert response.status_code == 200
+    assert (
+        "alleen acties van het programma"
+        in (response.context["form"].errors["actie"][0])
+    )
+    assert not RaadsopdrachtActie.objects.exists()
+
+    # A mandate that belongs nowhere offers nothing; one that spans, everything.
+    url = reverse("acties:raadsopdracht-koppelen", args=[w["los"].pk])
+    assert not client.get(url).context["form"].fields["actie"].queryset.exists()
+    url = reverse("acties:raadsopdracht-koppelen", args=[w["overstijgend"].pk])
+    offered = set(client.get(url).context["form"].fields["actie"].queryset)
+    assert offered == {w["actie"], w["actie_elders"]}
+
+
+def test_the_form_makes_a_note_public_only_when_asked(
+    client, beleidsmedewerker, two_programmes
+):
+    w = two_programmes
+    client.force_login(beleidsmedewerker)
+    url = reverse("acties:actie-koppelen", args=[w["actie"].pk])
+    page = client.get(url).content.decode()
+    assert 'name="toelichting_openbaar"' in page
+    client.post(url, {"raadsopdracht": w["eigen"].pk, "toelichting": "Intern."})
+    client.post(
+        url,
+        {
+            "raadsopdracht": w["overstijgend"].pk,
+            "toelichting": "Voor iedereen.",
+            "toelichting_openbaar": "on",
+        },
+    )
+    flags = dict(
+        RaadsopdrachtActie.objects.values_list("toelichting", "toelichting_openbaar")
+    )
+    assert flags == {"Intern.": False, "Voor iedereen.": True}
+
+
+def test_a_linked_mandate_does_not_move_away_from_its_actions(griffie, two_programmes):
+    w = two_programmes
+    link(w["eigen"], w["actie"], griffie)
+    with pytest.raises(ValidationError) as excinfo:
+        services.raadsopdracht_update(
+            raadsopdracht=w["eigen"], programma=w["elders"].programma,
+            user=griffie, reason="Verhuisd",
+        )  # fmt: skip
+    assert (
+        "gekoppeld aan acties van een ander programma (1.1"
+        in (excinfo.value.message_dict["programma"][0])
+    )
+    overstijgend = Raadsopdracht.objects.get(pk=w["overstijgend"].pk)
+    link(overstijgend, w["actie_elders"], griffie)
+    with pytest.raises(ValidationError) as excinfo:
+        services.raadsopdracht_update(
+            raadsopdracht=overstijgend, programma=w["actie"].programma,
+            programmaoverstijgend=False, user=griffie, reason="Toch één programma",
+        )  # fmt: skip
+    assert "programma" in excinfo.value.message_dict
+    # Moving it together with the claim that it spans programmes is fine.
+    services.raadsopdracht_update(
+        raadsopdracht=Raadsopdracht.objects.get(pk=w["eigen"].pk),
+        programma=w["elders"].programma, programmaoverstijgend=True,
+        user=griffie, reason="Geldt voor beide",
+    )  # fmt: skip
+
+
+def test_motion_h4_of_the_seed_data_spans_programmes():
+    call_command("load_programme", stdout=io.StringIO())
+    h4 = Raadsopdracht.objects.get(nummer="H.4")
+    assert (h4.programma, h4.programmaoverstijgend) == (None, True)
+    assert [k.actie.code for k in h4.actie_koppelingen.all()] == ["5.1"]
