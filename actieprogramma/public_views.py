@@ -3,7 +3,9 @@
 Off unless a coordinator switched it on for the programme (Programma.openbaar):
 then 404, as if it did not exist. The page shows what the council decided and
 how far the actions are, never what is internal: budgets, the texts of
-progress updates, who wrote or changed what.
+progress updates, notes not marked public, who wrote or changed what; and
+nothing of a programme that is not public, not even a mandate of such a
+programme that one of this programme's actions carries out.
 """
 
 from django.db.models import Prefetch
@@ -49,7 +51,7 @@ class PublicProgrammaView(TemplateView):
         return super().get_context_data(
             programma=programma,
             pijlers=pijlers.prefetch_related(lijnen),
-            raadsopdrachten=programma_mandates(programma),
+            raadsopdrachten=programma_mandates(programma, openbaar=True),
             **kwargs,
         )
 

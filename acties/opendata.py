@@ -8,9 +8,12 @@ number, an indicator's name within its action. Exporting, importing into an
 empty instance (``import_programme``) and exporting again gives identical
 files.
 
-The public export leaves out what is internal: budgets and the progress
-updates (the officers' working notes). The full export for signed-in users
-has both; neither names who wrote or changed anything.
+The public export leaves out what is internal: budgets, the progress
+updates (the officers' working notes), the notes on measurements and on links
+between mandates and actions unless a note is marked public, and every mandate
+of a programme that is not public, even one linked to this programme's actions.
+The full export for signed-in users has all of it; neither names who wrote or
+changed anything.
 """
 
 import datetime
@@ -49,11 +52,13 @@ ORGANISATIE_FIELDS = ["naam", "afkorting", "soort"]
 RAADSOPDRACHT_FIELDS = ["nummer", "soort", "titel", "tekst", "indieners",
                         "datum_aangenomen", "vergadering", "ris_nummer", "status",
                         "deadline", "afgedaan_op", "afdoening_toelichting",
-                        "afdoeningsdocument"]  # fmt: skip
+                        "afdoeningsdocument", "programmaoverstijgend"]  # fmt: skip
 INDICATOR_FIELDS = ["naam", "eenheid", "nulwaarde", "nulwaarde_datum",
                     "streefwaarde", "streefdatum"]  # fmt: skip
 # Fields that are not for the public (progress updates are left out whole).
 INTERNAL_ACTIE_FIELDS = ["budget"]
+# The note of an imported link whose note the (public) export left out.
+NOTE_NOT_EXPORTED = "Toelichting niet in de openbare export opgenomen."
 # Lists inside a CSV cell are joined with this.
 LIST_SEPARATOR = "|"
 
@@ -71,14 +76,27 @@ def _pick(instance, fields) -> dict:
     return {field: _value(getattr(instance, field)) for field in fields}
 
 
-def programma_mandates(programma: Programma):
-    return (
-        Raadsopdracht.objects.filter(
-            Q(programma=programma) | Q(actie_koppelingen__actie__programma=programma)
-        )
-        .distinct()
-        .order_by("nummer")
+def public_mandate() -> Q:
+    """Mandates the public may see: not of a programme that is not public."""
+    return Q(programma__isnull=True) | Q(programma__openbaar=True)
+
+
+def programma_mandates(programma: Programma, *, openbaar: bool = False):
+    """The mandates of ``programma`` and those its actions carry out.
+
+    ``openbaar``: only those the public may see (``public_mandate``).
+    """
+    mandates = Raadsopdracht.objects.filter(
+        Q(programma=programma) | Q(actie_koppelingen__actie__programma=programma)
     )
+    if openbaar:
+        mandates = mandates.filter(public_mandate())
+    return mandates.distinct().order_by("nummer")
+
+
+def _note(record, intern: bool) -> str:
+    """A note's text where it may be shown: always inside, outside if public."""
+    return record.toelichting if intern or record.toelichting_openbaar else ""
 
 
 def export_programme(programma: Programma, *, intern: bool = False) -> dict:
@@ -98,7 +116,7 @@ def export_programme(programma: Programma, *, intern: bool = False) -> dict:
     organisaties = {a.trekker for a in acties if a.trekker} | {
         p for a in acties for p in a.partners.all()
     }
-    mandates = list(programma_mandates(programma))
+    mandates = list(programma_mandates(programma, openbaar=not intern))
     actie_fields = ["titel", "omschrijving", "status", "voortgang", "gepland_start",
                     "gepland_eind"]  # fmt: skip
 
@@ -167,7 +185,9 @@ def export_programme(programma: Programma, *, intern: bool = False) -> dict:
             {
                 "actie": m.indicator.actie.code,
                 "indicator": m.indicator.naam,
-                **_pick(m, ["datum", "waarde", "toelichting"]),
+                **_pick(m, ["datum", "waarde"]),
+                "toelichting": _note(m, intern),
+                "toelichting_openbaar": m.toelichting_openbaar,
             }
             for m in Meting.objects.filter(indicator__actie__programma=programma)
             .select_related("indicator__actie")
@@ -185,9 +205,13 @@ def export_programme(programma: Programma, *, intern: bool = False) -> dict:
             {
                 "raadsopdracht": k.raadsopdracht.nummer,
                 "actie": k.actie.code,
-                "toelichting": k.toelichting,
+                "toelichting": _note(k, intern),
+                "toelichting_openbaar": k.toelichting_openbaar,
             }
-            for k in RaadsopdrachtActie.objects.filter(actie__programma=programma)
+            # Only the links of mandates that are in this export.
+            for k in RaadsopdrachtActie.objects.filter(
+                actie__programma=programma, raadsopdracht__in=mandates
+            )
             .select_related("raadsopdracht", "actie")
             .order_by("raadsopdracht__nummer", "actie__code")
         ],
@@ -323,6 +347,7 @@ def import_programme(data: dict, *, user, reason: str) -> Programma:
             indicator=indicatoren[row["actie"], row["indicator"]], user=user,
             reason=reason, datum=_date(row["datum"]), waarde=_decimal(row["waarde"]),
             toelichting=row["toelichting"],
+            toelichting_openbaar=row.get("toelichting_openbaar", False),
         )  # fmt: skip
     _import_mandates(data, programma, acties, user=user, reason=reason)
     return programma
@@ -335,7 +360,10 @@ def _import_mandates(data, programma, acties, *, user, reason) -> None:
         if existing:
             opdrachten[row["nummer"]] = existing
             continue
-        values = {f: row[f] for f in RAADSOPDRACHT_FIELDS}
+        values = {f: row[f] for f in RAADSOPDRACHT_FIELDS if f in row}
+        # Exports from before the field: a mandate linked to this programme's
+        # actions without belonging to it applied to more programmes.
+        values.setdefault("programmaoverstijgend", not row["bij_programma"])
         for key in ("datum_aangenomen", "deadline", "afgedaan_op"):
             values[key] = _date(values[key])
         # Created as recorded, settled ones included: this restores the
@@ -350,6 +378,8 @@ def _import_mandates(data, programma, acties, *, user, reason) -> None:
         services.raadsopdracht_actie_link(
             raadsopdracht=opdrachten[row["raadsopdracht"]],
             actie=acties[row["actie"]],
-            toelichting=row["toelichting"],
+            # A public export leaves an internal note out; a link needs one.
+            toelichting=row["toelichting"] or NOTE_NOT_EXPORTED,
+            toelichting_openbaar=row.get("toelichting_openbaar", False),
             user=user,
         )

@@ -1,5 +1,6 @@
 """The optional public page of a programme: off by default, no internal fields."""
 
+import datetime
 import io
 import zipfile
 from decimal import Decimal
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from acties import services
 from pijlers.models import Programma
-from tests.factories import UserFactory
+from tests.factories import ProgrammaFactory, RaadsopdrachtFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +133,89 @@ def test_a_signed_in_superuser_sees_the_same_public_page(client, world, internal
     switch(client, world["programma"], True)
     page = client.get(public_urls(world["programma"])[0]).content.decode()
     assert "98765" not in page
+
+
+def public_documents(programma) -> dict[str, str]:
+    """What anyone can fetch: the page, the JSON and every CSV in the zip."""
+    anonymous = Client()
+    page, json_url, zip_url = public_urls(programma)
+    documents = {
+        "page": anonymous.get(page).content.decode(),
+        "json": anonymous.get(json_url).content.decode(),
+    }
+    with zipfile.ZipFile(io.BytesIO(anonymous.get(zip_url).content)) as archive:
+        for name in archive.namelist():
+            documents[name] = archive.read(name).decode()
+    return documents
+
+
+def test_a_mandate_of_a_programme_that_is_not_public_never_shows(
+    client, coordinator, world
+):
+    """Even one that spans programmes and is linked to a public action, with a
+    note marked public: the programme it belongs to is not public."""
+    geheim = ProgrammaFactory(titel="Geheim-programma")
+    opdracht = RaadsopdrachtFactory(
+        nummer="G.7", titel="Geheime-opdracht-van-elders", programma=geheim,
+        programmaoverstijgend=True,
+    )  # fmt: skip
+    services.raadsopdracht_actie_link(
+        raadsopdracht=opdracht, actie=world["actie"], user=coordinator,
+        toelichting="Koppelnotitie-van-elders", toelichting_openbaar=True,
+    )  # fmt: skip
+    client.force_login(coordinator)
+    switch(client, world["programma"], True)
+
+    documents = public_documents(world["programma"])
+
+    assert world["raadsopdracht"].titel in documents["page"]
+    assert "raadsopdracht/H.4" in documents["json"]
+    for name, text in documents.items():
+        for marker in ("Geheime-opdracht-van-elders", "G.7", "Geheim-programma",
+                       "Koppelnotitie-van-elders"):  # fmt: skip
+            assert marker not in text, (marker, name)
+    # Inside, the mandate is there with its link.
+    url = reverse("acties:programma-export", args=[world["programma"].pk, "json"])
+    assert "Geheime-opdracht-van-elders" in client.get(url).content.decode()
+
+
+def test_notes_are_internal_unless_marked_public(client, coordinator, world):
+    services.meting_update(
+        meting=world["meting"], toelichting="Interne-meetnotitie",
+        user=coordinator, reason="Toelichting",
+    )  # fmt: skip
+    services.meting_create(
+        indicator=world["indicator"], datum=datetime.date(2026, 2, 1),
+        waarde=Decimal(6), toelichting="Openbare-meetnotitie",
+        toelichting_openbaar=True, user=coordinator, reason="Telling",
+    )  # fmt: skip
+    services.raadsopdracht_actie_unlink(
+        koppeling=world["koppeling"], user=coordinator, reason="Opnieuw"
+    )
+    services.raadsopdracht_actie_link(
+        raadsopdracht=world["raadsopdracht"], actie=world["actie"],
+        toelichting="Interne-koppelnotitie", user=coordinator,
+    )  # fmt: skip
+    tweede = RaadsopdrachtFactory(nummer="I", programma=world["programma"])
+    services.raadsopdracht_actie_link(
+        raadsopdracht=tweede, actie=world["actie"], user=coordinator,
+        toelichting="Openbare-koppelnotitie", toelichting_openbaar=True,
+    )  # fmt: skip
+    client.force_login(coordinator)
+    switch(client, world["programma"], True)
+
+    documents = public_documents(world["programma"])
+
+    for name, text in documents.items():
+        assert "Interne-meetnotitie" not in text, name
+        assert "Interne-koppelnotitie" not in text, name
+    for name in ("json", "metingen.csv"):
+        assert "Openbare-meetnotitie" in documents[name], name
+    for name in ("json", "koppelingen.csv"):
+        assert "Openbare-koppelnotitie" in documents[name], name
+    # The links themselves are public; only the internal note is left out.
+    assert documents["koppelingen.csv"].count("\n") == 3
+    url = reverse("acties:programma-export", args=[world["programma"].pk, "json"])
+    internal = client.get(url).content.decode()
+    assert "Interne-meetnotitie" in internal
+    assert "Interne-koppelnotitie" in internal
