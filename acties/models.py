@@ -1,6 +1,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+)
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -8,6 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from pijlers.history import tracked_history
 from pijlers.models import Actielijn, Programma
+from pijlers.validators import (
+    MAX_LANGE_TOELICHTING,
+    MAX_OMSCHRIJVING,
+    MAX_RAADSTEKST,
+    MAX_TOELICHTING,
+    MAX_VOORTGANGSUPDATE,
+)
 
 from .constants import (
     ActieStatus,
@@ -67,7 +78,11 @@ class Actie(models.Model):
     )
     titel = models.CharField(_("titel"), max_length=250)
     omschrijving = models.TextField(
-        _("omschrijving"), blank=True, help_text=GEEN_PERSOONSGEGEVENS
+        _("omschrijving"),
+        blank=True,
+        help_text=GEEN_PERSOONSGEGEVENS,
+        max_length=MAX_OMSCHRIJVING,
+        validators=[MaxLengthValidator(MAX_OMSCHRIJVING)],
     )
     status = models.CharField(
         _("status"),
@@ -217,7 +232,12 @@ class Voortgangsupdate(models.Model):
         verbose_name=_("actie"),
     )
     datum = models.DateField(_("datum"))
-    tekst = models.TextField(_("tekst"), help_text=GEEN_PERSOONSGEGEVENS)
+    tekst = models.TextField(
+        _("tekst"),
+        help_text=GEEN_PERSOONSGEGEVENS,
+        max_length=MAX_VOORTGANGSUPDATE,
+        validators=[MaxLengthValidator(MAX_VOORTGANGSUPDATE)],
+    )
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -290,7 +310,11 @@ class Meting(models.Model):
     datum = models.DateField(_("datum"))
     waarde = models.DecimalField(_("waarde"), max_digits=14, decimal_places=2)
     toelichting = models.TextField(
-        _("toelichting"), blank=True, help_text=GEEN_PERSOONSGEGEVENS
+        _("toelichting"),
+        blank=True,
+        help_text=GEEN_PERSOONSGEGEVENS,
+        max_length=MAX_TOELICHTING,
+        validators=[MaxLengthValidator(MAX_TOELICHTING)],
     )
     toelichting_openbaar = models.BooleanField(
         _("toelichting openbaar"),
@@ -334,7 +358,12 @@ class Raadsopdracht(models.Model):
         _("nummer"), max_length=40, help_text=_("bijvoorbeeld H.4 of beslispunt III")
     )
     titel = models.CharField(_("titel"), max_length=250)
-    tekst = models.TextField(_("tekst"), blank=True)
+    tekst = models.TextField(
+        _("tekst"),
+        blank=True,
+        max_length=MAX_RAADSTEKST,
+        validators=[MaxLengthValidator(MAX_RAADSTEKST)],
+    )
     indieners = models.CharField(_("indiener(s)"), max_length=250, blank=True)
     datum_aangenomen = models.DateField(_("aangenomen op"), null=True, blank=True)
     vergadering = models.CharField(_("vergadering"), max_length=250, blank=True)
@@ -365,7 +394,10 @@ class Raadsopdracht(models.Model):
     )
     deadline = models.DateField(_("uiterste datum"), null=True, blank=True)
     afdoening_toelichting = models.TextField(
-        _("toelichting op de afdoening"), blank=True
+        _("toelichting op de afdoening"),
+        blank=True,
+        max_length=MAX_LANGE_TOELICHTING,
+        validators=[MaxLengthValidator(MAX_LANGE_TOELICHTING)],
     )
     afgedaan_op = models.DateField(_("afgedaan op"), null=True, blank=True)
     afdoeningsdocument = models.CharField(
@@ -442,7 +474,10 @@ class RaadsopdrachtActie(models.Model):
         verbose_name=_("actie"),
     )
     toelichting = models.TextField(
-        _("toelichting"), help_text=_("waarom deze actie de opdracht uitvoert")
+        _("toelichting"),
+        help_text=_("waarom deze actie de opdracht uitvoert"),
+        max_length=MAX_TOELICHTING,
+        validators=[MaxLengthValidator(MAX_TOELICHTING)],
     )
     toelichting_openbaar = models.BooleanField(
         _("toelichting openbaar"),

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from pijlers.history import tracked_history
 from pijlers.models import Actielijn, Pijler, Programma
+from pijlers.validators import MAX_EVALUATIETEKST
 
 from .constants import EvaluatieStatus
 
@@ -32,9 +34,24 @@ class Tussenevaluatie(models.Model):
         blank=True,
         help_text=_("vergelijkingsdatum; leeg betekent de datum van vaststelling"),
     )
-    samenvatting = models.TextField(_("samenvatting"), blank=True)
-    conclusies = models.TextField(_("conclusies"), blank=True)
-    aanbevelingen = models.TextField(_("aanbevelingen"), blank=True)
+    samenvatting = models.TextField(
+        _("samenvatting"),
+        blank=True,
+        max_length=MAX_EVALUATIETEKST,
+        validators=[MaxLengthValidator(MAX_EVALUATIETEKST)],
+    )
+    conclusies = models.TextField(
+        _("conclusies"),
+        blank=True,
+        max_length=MAX_EVALUATIETEKST,
+        validators=[MaxLengthValidator(MAX_EVALUATIETEKST)],
+    )
+    aanbevelingen = models.TextField(
+        _("aanbevelingen"),
+        blank=True,
+        max_length=MAX_EVALUATIETEKST,
+        validators=[MaxLengthValidator(MAX_EVALUATIETEKST)],
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -85,6 +102,15 @@ class Tussenevaluatie(models.Model):
                     "Een definitieve evaluatie heeft een datum en een vastgelegde PDF."
                 ),
             ),
+            models.UniqueConstraint(
+                fields=["programma", "peildatum"],
+                condition=Q(status=EvaluatieStatus.DEFINITIEF),
+                name="evaluatie_een_definitieve_per_peildatum",
+                violation_error_message=_(
+                    "Van dit programma is al een definitieve tussenevaluatie met "
+                    "deze peildatum."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,7 +146,11 @@ class Bevinding(models.Model):
         null=True,
         blank=True,
     )
-    tekst = models.TextField(_("bevindingen"))
+    tekst = models.TextField(
+        _("bevindingen"),
+        max_length=MAX_EVALUATIETEKST,
+        validators=[MaxLengthValidator(MAX_EVALUATIETEKST)],
+    )
 
     history = tracked_history()
 

@@ -1,10 +1,12 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .history import tracked_history
+from .validators import MAX_LANGE_TOELICHTING, MAX_OMSCHRIJVING
 
 
 class Programma(models.Model):
@@ -38,8 +40,17 @@ class Programma(models.Model):
         blank=True,
         help_text=_("bijvoorbeeld OCW/10808144"),
     )
-    doelstelling = models.TextField(_("doelstelling"))
-    omschrijving = models.TextField(_("omschrijving"), blank=True)
+    doelstelling = models.TextField(
+        _("doelstelling"),
+        max_length=MAX_LANGE_TOELICHTING,
+        validators=[MaxLengthValidator(MAX_LANGE_TOELICHTING)],
+    )
+    omschrijving = models.TextField(
+        _("omschrijving"),
+        blank=True,
+        max_length=MAX_OMSCHRIJVING,
+        validators=[MaxLengthValidator(MAX_OMSCHRIJVING)],
+    )
     openbaar = models.BooleanField(
         _("openbare pagina"),
         default=False,
@@ -83,7 +94,12 @@ class Pijler(models.Model):
     )
     volgorde = models.PositiveSmallIntegerField(_("volgorde"))
     naam = models.CharField(_("naam"), max_length=150)
-    omschrijving = models.TextField(_("omschrijving"), blank=True)
+    omschrijving = models.TextField(
+        _("omschrijving"),
+        blank=True,
+        max_length=MAX_OMSCHRIJVING,
+        validators=[MaxLengthValidator(MAX_OMSCHRIJVING)],
+    )
 
     history = tracked_history()
 
@@ -123,7 +139,12 @@ class Actielijn(models.Model):
     )
     nummer = models.PositiveSmallIntegerField(_("nummer"))
     naam = models.CharField(_("naam"), max_length=150)
-    omschrijving = models.TextField(_("omschrijving"), blank=True)
+    omschrijving = models.TextField(
+        _("omschrijving"),
+        blank=True,
+        max_length=MAX_OMSCHRIJVING,
+        validators=[MaxLengthValidator(MAX_OMSCHRIJVING)],
+    )
     pijlers = models.ManyToManyField(
         Pijler,
         through="ActielijnPijler",

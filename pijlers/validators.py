@@ -1,4 +1,4 @@
-"""Keeping data about individual victims out of the register.
+"""What free text may hold: no possible BSN, and no more than fits its use.
 
 The register holds policy, not casework: no free text may identify a victim.
 Names, addresses and dates of birth cannot be told apart from ordinary text,
@@ -39,6 +39,8 @@ continues with the same separator (``1.123.456.782``, ``06 123 456 782 1``):
 those are longer numbers, written in thousands or in pairs. A group of four or
 more digits before or after does not continue a grouped number (no number is
 written that way), so the BSN in ``in 2025 123 456 782`` is found.
+
+The maximum length of each kind of free text is at the end of the module.
 """
 
 import functools
@@ -145,3 +147,33 @@ def validate_no_bsn(value) -> None:
     """Django validator: refuse text that holds a possible BSN."""
     if isinstance(value, str) and contains_bsn(value):
         raise ValidationError(BSN_MESSAGE, code="bsn")
+
+
+# --- limits on free text --------------------------------------------------------------
+#
+# Every free-text field of the domain has a maximum length, in characters, that
+# fits its use with room to spare; without one a single pasted document (a
+# 200,000-character progress update) swells the evaluation report by dozens of
+# pages. The real records (fixtures/, from the council documents) use a few
+# hundred characters at most; the longest source text, the council proposal
+# in the seeds, is about 3,200.
+#
+# A model's TextField hands ``max_length`` to its form field, which renders
+# ``maxlength`` and refuses longer text with Django's message stating the limit,
+# but unlike a CharField it does not validate the length itself, so the
+# services' ``full_clean()`` would let it through: each such field also takes a
+# ``MaxLengthValidator`` with the same limit.
+
+#: A progress update: a few paragraphs on one action.
+MAX_VOORTGANGSUPDATE = 5_000
+#: The explanation of a measurement or of why an action carries out a mandate.
+MAX_TOELICHTING = 2_000
+#: How a mandate was carried out (proposal and settlement), a programme's goal.
+MAX_LANGE_TOELICHTING = 5_000
+#: The description of a programme, pillar, action line or action.
+MAX_OMSCHRIJVING = 10_000
+#: The text of a council mandate as adopted: motions and decisions run long.
+MAX_RAADSTEKST = 20_000
+#: A narrative section of an evaluation (summary, conclusions, recommendations,
+#: the findings on one pillar or action line): a few pages each.
+MAX_EVALUATIETEKST = 20_000
