@@ -1,7 +1,8 @@
 """gunicorn settings for serving Actieprogramma-tracker in production.
 
 `make serve` uses it; every value can be overridden by the environment
-(GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT).
+(GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_TIMEOUT,
+FORWARDED_ALLOW_IPS).
 """
 
 import multiprocessing
@@ -23,4 +24,12 @@ max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Proxies whose scheme headers (X-Forwarded-Proto) gunicorn believes. This does
+# not change REMOTE_ADDR: the client's address behind a proxy comes from the
+# application's TRUSTED_PROXIES (docs/security.md), which is the default here
+# too, so that one list of proxies serves both.
+forwarded_allow_ips = (
+    os.environ.get("FORWARDED_ALLOW_IPS")
+    or os.environ.get("TRUSTED_PROXIES")
+    or "127.0.0.1"
+)

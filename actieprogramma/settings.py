@@ -8,6 +8,7 @@ without configuration; production sets ``DEBUG=false`` and must then provide
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -266,6 +267,39 @@ if _proxy_header:
             "HTTP_X_FORWARDED_PROTO,https."
         )
     SECURE_PROXY_SSL_HEADER = tuple(_proxy_header)
+
+
+def _trusted_proxy(value: str) -> str:
+    try:
+        # "*" is gunicorn's "any address": refused below like 0.0.0.0/0.
+        network = ipaddress.ip_network("0.0.0.0/0" if value == "*" else value)
+    except ValueError as exc:
+        try:
+            loose = ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"TRUSTED_PROXIES: {value!r} is not an IP address or network "
+                "(e.g. 10.0.0.5 or 10.0.0.0/24)."
+            ) from exc
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {value!r} has host bits set; did you mean {loose}?"
+        ) from exc
+    if network.prefixlen == 0:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {value!r} would trust every address, so anyone "
+            "could choose the address the lockout and the security log see."
+        )
+    return str(network)
+
+
+# The reverse proxies in front of the application (addresses or networks,
+# comma-separated). A request from one of them is taken to be for the client
+# it names in X-Forwarded-For: the right-most entry that is no trusted proxy
+# (pijlers.security_log.client_ip). The sign-in lockout and the security log
+# both use that address. Empty: REMOTE_ADDR, and the header is ignored.
+# Addresses rather than a count of proxies: a request that reaches the
+# application past the proxy cannot pass off a header of its own.
+TRUSTED_PROXIES = [_trusted_proxy(item) for item in env_list("TRUSTED_PROXIES", [])]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -309,6 +343,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+# The client's address as the security log sees it (TRUSTED_PROXIES), not the
+# proxy's, so that a lockout hits one person rather than everyone behind it.
+AXES_CLIENT_IP_CALLABLE = "pijlers.security_log.client_ip"
 
 # Logging: the console, and the security log as one JSON object per line
 # (docs/security.md), to standard error or to SECURITY_LOG_FILE.

@@ -7,8 +7,12 @@ passwords are never passed in.
 """
 
 import datetime
+import functools
+import ipaddress
 import json
 import logging
+
+from django.conf import settings
 
 logger = logging.getLogger("actieprogramma.security")
 
@@ -39,15 +43,69 @@ def _text(value) -> str | None:
 
 
 def client_ip(request) -> str | None:
-    """The client's address as the server saw it (REMOTE_ADDR).
+    """The client's address, for the security log and the sign-in lockout.
 
-    Behind a proxy, gunicorn's FORWARDED_ALLOW_IPS makes REMOTE_ADDR the
-    forwarded address of trusted proxies only; X-Forwarded-For itself is never
-    trusted here, as anyone can send it.
+    django-axes calls this too (``AXES_CLIENT_IP_CALLABLE``), so the lockout
+    and the log always name the same address. Without ``TRUSTED_PROXIES`` it
+    is the socket's address (``REMOTE_ADDR``) and X-Forwarded-For is ignored:
+    anyone can send that header. When the request comes from a trusted proxy,
+    the header is read from the right: each proxy appends the address it saw,
+    so the right-most entry that is not itself a trusted proxy is the client.
+    Everything to the left of it came from the client and may be made up.
+    Where that chain breaks (an entry that is no address), the last address a
+    trusted proxy vouched for is used.
     """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR")
+    remote = request.META.get("REMOTE_ADDR")
+    trusted = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ())))
+    hop = _address(remote or "")
+    if not trusted or hop is None or not _is_trusted(hop, trusted):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for entry in reversed(forwarded.split(",") if forwarded else []):
+        address = _address(entry)
+        if address is None:
+            break
+        hop = address
+        if not _is_trusted(address, trusted):
+            break
+    return str(hop)
+
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.cache
+def _networks(trusted: tuple[str, ...]) -> tuple[Network, ...]:
+    # Checked at start-up by the settings; parsed once per value here.
+    return tuple(ipaddress.ip_network(network) for network in trusted)
+
+
+def _is_trusted(address: Address, trusted: tuple[Network, ...]) -> bool:
+    return any(address in network for network in trusted)
+
+
+def _address(text: str) -> Address | None:
+    """An address from a header entry; ``None`` if it is none.
+
+    Some proxies add a port ("192.0.2.1:51234", "[2001:db8::1]:443"). An IPv4
+    address seen over an IPv6 socket ("::ffff:192.0.2.1") counts as IPv4, so
+    that proxies and clients are listed and logged one way.
+    """
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
 
 
 def _username(user) -> str | None:
