@@ -8,6 +8,7 @@ from pijlers.forms import (
     NoVictimDataMixin,
     ReasonForm,
 )
+from pijlers.merge import MergeFormMixin
 
 from .constants import RaadsopdrachtStatus
 from .filters import (
@@ -26,8 +27,7 @@ from .models import (
 )
 
 
-class ActieForm(NoVictimDataMixin, forms.ModelForm):
-    versie = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class ActieForm(MergeFormMixin, NoVictimDataMixin, forms.ModelForm):
     partners = ModelMultipleChoiceField(
         label=_("Partners"),
         queryset=Organisatie.objects.all(),
@@ -85,7 +85,6 @@ class ActieForm(NoVictimDataMixin, forms.ModelForm):
             "actielijn"
         ].queryset.select_related("programma")
         if instance.pk:
-            self.fields["versie"].initial = instance.versie
             self.fields["partners"].initial = list(instance.partners.all())
             self.fields["uitbuiting"].initial = [
                 key
@@ -96,7 +95,6 @@ class ActieForm(NoVictimDataMixin, forms.ModelForm):
                 key for key, name in DOELGROEP_FIELDS.items() if getattr(instance, name)
             ]
         else:
-            del self.fields["versie"]
             self.fields["reden"].help_text = _(
                 "Bijvoorbeeld de aanleiding voor de actie."
             )
@@ -110,6 +108,8 @@ class ActieForm(NoVictimDataMixin, forms.ModelForm):
         reason_given = bool((cleaned.get("reden") or "").strip()) or self.has_error(
             "reden"
         )
+        # What this person changed, against the version they opened: a colleague's
+        # new progress is not theirs to explain.
         status_changed = {"status", "voortgang"} & set(self.changed_data)
         if self.instance.pk and status_changed and not reason_given:
             self.add_error(
@@ -117,14 +117,22 @@ class ActieForm(NoVictimDataMixin, forms.ModelForm):
             )
         return cleaned
 
-    def service_values(self) -> dict:
-        """The cleaned values in the shape of the action services' arguments."""
+    def service_values(self, fields=None) -> dict:
+        """The cleaned values in the shape of the action services' arguments.
+
+        ``fields``: only these form fields (what a merge writes); default all.
+        """
+        wanted = set(self.value_fields if fields is None else fields)
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        chosen = set(self.cleaned_data.get("uitbuiting") or [])
-        data.update({f: key in chosen for key, f in UITBUITING_FIELDS.items()})
-        chosen = set(self.cleaned_data.get("doelgroep") or [])
-        data.update({f: key in chosen for key, f in DOELGROEP_FIELDS.items()})
-        data["partners"] = list(self.cleaned_data.get("partners") or [])
+        data = {name: value for name, value in data.items() if name in wanted}
+        if "uitbuiting" in wanted:
+            chosen = set(self.cleaned_data.get("uitbuiting") or [])
+            data.update({f: key in chosen for key, f in UITBUITING_FIELDS.items()})
+        if "doelgroep" in wanted:
+            chosen = set(self.cleaned_data.get("doelgroep") or [])
+            data.update({f: key in chosen for key, f in DOELGROEP_FIELDS.items()})
+        if "partners" in wanted:
+            data["partners"] = list(self.cleaned_data.get("partners") or [])
         return data
 
     def changed_labels(self) -> list[str]:
@@ -135,7 +143,7 @@ class ActieForm(NoVictimDataMixin, forms.ModelForm):
         ]
 
 
-class VoortgangsupdateForm(ReasonForm, forms.ModelForm):
+class VoortgangsupdateForm(MergeFormMixin, ReasonForm, forms.ModelForm):
     class Meta:
         model = Voortgangsupdate
         fields = ["datum", "tekst"]
@@ -148,7 +156,7 @@ class VoortgangsupdateForm(ReasonForm, forms.ModelForm):
             del self.fields["reden"]
 
 
-class IndicatorForm(ReasonForm, forms.ModelForm):
+class IndicatorForm(MergeFormMixin, ReasonForm, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = [
@@ -162,7 +170,7 @@ class IndicatorForm(ReasonForm, forms.ModelForm):
         widgets = {"nulwaarde_datum": DateInput, "streefdatum": DateInput}
 
 
-class MetingForm(ReasonForm, forms.ModelForm):
+class MetingForm(MergeFormMixin, ReasonForm, forms.ModelForm):
     class Meta:
         model = Meting
         fields = ["datum", "waarde", "toelichting"]
@@ -174,13 +182,13 @@ class MetingForm(ReasonForm, forms.ModelForm):
             self.fields["datum"].initial = timezone.localdate()
 
 
-class OrganisatieForm(ReasonForm, forms.ModelForm):
+class OrganisatieForm(MergeFormMixin, ReasonForm, forms.ModelForm):
     class Meta:
         model = Organisatie
         fields = ["naam", "afkorting", "soort"]
 
 
-class RaadsopdrachtForm(ReasonForm, forms.ModelForm):
+class RaadsopdrachtForm(MergeFormMixin, ReasonForm, forms.ModelForm):
     class Meta:
         model = Raadsopdracht
         fields = [

@@ -407,7 +407,7 @@ def _plan_acties(records, headers, programma, reason):
             if existing
             else {}
         )
-        form = ActieForm(data=data, instance=existing or Actie())
+        form = ActieForm(data=data, instance=existing or Actie(), merge=False)
         columns = {name: name for name in ActieForm.value_fields}
         columns["reden"] = _("reden (bij het uploaden)")
         if not form.is_valid() or plan.errors:
@@ -589,7 +589,9 @@ def _plan_metingen(records, headers, programma, reason):
             if current
             else {}
         )
-        form = MetingForm(data=data, instance=current or Meting(indicator=indicator))
+        form = MetingForm(
+            data=data, instance=current or Meting(indicator=indicator), merge=False
+        )
         if not form.is_valid() or plan.errors:
             plan.action = "fout"
             plan.errors += _form_errors(form, {"reden": _("reden (bij het uploaden)")})

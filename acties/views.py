@@ -12,7 +12,7 @@ from django.views.generic import ListView, TemplateView
 
 from pijlers.cache import cached_fragment, fragment_key
 from pijlers.export import csv_response
-from pijlers.views import RoleRequiredMixin, ServiceFormView
+from pijlers.views import MergeServiceFormView, RoleRequiredMixin, ServiceFormView
 
 from . import selectors, services
 from .filters import ActieFilterSet, RaadsopdrachtFilterSet
@@ -214,8 +214,8 @@ class ActieCreateView(ServiceFormView):
         )
 
 
-class ActieUpdateView(ServiceFormView):
-    """Edit with optimistic locking: a stale save is refused and nothing is lost."""
+class ActieUpdateView(MergeServiceFormView):
+    """Edit with a three-way merge: a colleague's change in between is kept."""
 
     permission_required = "acties.change_actie"
     form_class = ActieForm
@@ -226,44 +226,27 @@ class ActieUpdateView(ServiceFormView):
     def actie(self):
         return get_object_or_404(Actie, pk=self.kwargs["pk"])
 
+    def get_object(self):
+        return self.actie
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.actie}
 
-    def perform(self, form):
-        values = form.service_values()
+    def perform(self, form, *, current, fields):
         reason = (form.cleaned_data.get("reden") or "").strip()
         if not reason:
-            labels = ", ".join(form.changed_labels()) or _("geen velden")
+            labels = ", ".join(str(form.fields[name].label) for name in fields) or _(
+                "geen velden"
+            )
             reason = _("Gegevens bijgewerkt: %s") % labels
-        try:
-            services.actie_update(
-                actie=self.actie,
-                versie=form.cleaned_data.get("versie"),
-                user=self.request.user,
-                reason=reason,
-                **values,
-            )
-        except services.StaleVersionError:
-            self.conflict = True
-            raise
-        return self.actie
-
-    def form_invalid(self, form):
-        if getattr(self, "conflict", False):
-            # Show what the other person saved; the form keeps this person's input
-            # and now carries the current version, so saving again is a
-            # deliberate choice to overwrite.
-            current = Actie.objects.select_related("trekker", "actielijn").get(
-                pk=self.actie.pk
-            )
-            data = form.data.copy()
-            data["versie"] = str(current.versie)
-            form.data = data
-            last = current.history.select_related("history_user").first()
-            return self.render_to_response(
-                self.get_context_data(form=form, current=current, last_change=last)
-            )
-        return super().form_invalid(form)
+        services.actie_update(
+            actie=current,
+            versie=None,
+            user=self.request.user,
+            reason=reason,
+            **form.service_values(fields),
+        )
+        return current
 
     def get_context_data(self, **kwargs):
         actie = self.actie
@@ -320,7 +303,7 @@ class VoortgangsupdateCreateView(ActieChildFormView):
         )
 
 
-class VoortgangsupdateUpdateView(ActieChildFormView):
+class VoortgangsupdateUpdateView(MergeServiceFormView, ActieChildFormView):
     permission_required = "acties.change_voortgangsupdate"
     form_class = VoortgangsupdateForm
     title = _("Voortgangsupdate bewerken")
@@ -335,18 +318,20 @@ class VoortgangsupdateUpdateView(ActieChildFormView):
     def get_actie(self):
         return self.update.actie
 
+    def get_object(self):
+        return self.update
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.update}
 
-    def perform(self, form):
+    def perform(self, form, *, current, fields):
         services.voortgangsupdate_update(
-            voortgangsupdate=Voortgangsupdate.objects.get(pk=self.update.pk),
-            datum=form.cleaned_data["datum"],
-            tekst=form.cleaned_data["tekst"],
+            voortgangsupdate=current,
             user=self.request.user,
             reason=form.reason(_("Voortgangsupdate aangepast")),
+            **{name: form.cleaned_data[name] for name in fields},
         )
-        return self.update
+        return current
 
 
 class IndicatorCreateView(ActieChildFormView):
@@ -368,7 +353,7 @@ class IndicatorCreateView(ActieChildFormView):
         )
 
 
-class IndicatorUpdateView(ActieChildFormView):
+class IndicatorUpdateView(MergeServiceFormView, ActieChildFormView):
     permission_required = "acties.change_indicator"
     form_class = IndicatorForm
     title = _("Indicator bewerken")
@@ -383,18 +368,20 @@ class IndicatorUpdateView(ActieChildFormView):
     def get_actie(self):
         return self.indicator.actie
 
+    def get_object(self):
+        return self.indicator
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.indicator}
 
-    def perform(self, form):
-        values = {k: v for k, v in form.cleaned_data.items() if k != "reden"}
+    def perform(self, form, *, current, fields):
         services.indicator_update(
-            indicator=Indicator.objects.get(pk=self.indicator.pk),
+            indicator=current,
             user=self.request.user,
             reason=form.reason(_("Indicator aangepast")),
-            **values,
+            **{name: form.cleaned_data[name] for name in fields},
         )
-        return self.indicator
+        return current
 
 
 class MetingCreateView(ActieChildFormView):
@@ -430,7 +417,7 @@ class MetingCreateView(ActieChildFormView):
         )
 
 
-class MetingUpdateView(ActieChildFormView):
+class MetingUpdateView(MergeServiceFormView, ActieChildFormView):
     permission_required = "acties.change_meting"
     form_class = MetingForm
     success_message = _("De meting is opgeslagen.")
@@ -448,18 +435,20 @@ class MetingUpdateView(ActieChildFormView):
     def get_actie(self):
         return self.meting.indicator.actie
 
+    def get_object(self):
+        return self.meting
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.meting}
 
-    def perform(self, form):
-        values = {k: v for k, v in form.cleaned_data.items() if k != "reden"}
+    def perform(self, form, *, current, fields):
         services.meting_update(
-            meting=Meting.objects.get(pk=self.meting.pk),
+            meting=current,
             user=self.request.user,
             reason=form.reason(_("Meting aangepast")),
-            **values,
+            **{name: form.cleaned_data[name] for name in fields},
         )
-        return self.meting
+        return current
 
 
 # --- links between mandates and actions -------------------------------------------
@@ -638,7 +627,7 @@ class RaadsopdrachtCreateView(ServiceFormView):
         )
 
 
-class RaadsopdrachtUpdateView(ServiceFormView):
+class RaadsopdrachtUpdateView(MergeServiceFormView):
     permission_required = "acties.change_raadsopdracht"
     form_class = RaadsopdrachtForm
     template_name = "acties/raadsopdracht_form.html"
@@ -648,19 +637,20 @@ class RaadsopdrachtUpdateView(ServiceFormView):
     def opdracht(self):
         return get_object_or_404(Raadsopdracht, pk=self.kwargs["pk"])
 
+    def get_object(self):
+        return self.opdracht
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.opdracht}
 
-    def perform(self, form):
-        values = {k: v for k, v in form.cleaned_data.items() if k != "reden"}
-        opdracht = Raadsopdracht.objects.get(pk=self.opdracht.pk)
+    def perform(self, form, *, current, fields):
         services.raadsopdracht_update(
-            raadsopdracht=opdracht,
+            raadsopdracht=current,
             user=self.request.user,
             reason=form.reason(_("Registergegevens bijgewerkt")),
-            **values,
+            **{name: form.cleaned_data[name] for name in fields},
         )
-        return opdracht
+        return current
 
     def get_context_data(self, **kwargs):
         opdracht = self.opdracht
@@ -804,7 +794,7 @@ class OrganisatieCreateView(OrganisatieFormView):
         )
 
 
-class OrganisatieUpdateView(OrganisatieFormView):
+class OrganisatieUpdateView(MergeServiceFormView, OrganisatieFormView):
     permission_required = "acties.change_organisatie"
     success_message = _("De organisatie is opgeslagen.")
 
@@ -812,12 +802,14 @@ class OrganisatieUpdateView(OrganisatieFormView):
     def organisatie(self):
         return get_object_or_404(Organisatie, pk=self.kwargs["pk"])
 
-    def perform(self, form):
-        values = {k: v for k, v in form.cleaned_data.items() if k != "reden"}
+    def get_object(self):
+        return self.organisatie
+
+    def perform(self, form, *, current, fields):
         services.organisatie_update(
-            organisatie=Organisatie.objects.get(pk=self.organisatie.pk),
+            organisatie=current,
             user=self.request.user,
             reason=form.reason(_("Organisatie aangepast")),
-            **values,
+            **{name: form.cleaned_data[name] for name in fields},
         )
-        return self.organisatie
+        return current

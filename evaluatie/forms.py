@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pijlers.forms import DateInput, NoVictimDataMixin, ReasonForm
+from pijlers.merge import MergeFormMixin
 from pijlers.models import Programma
 
-from .models import Tussenevaluatie
+from .models import Bevinding, Tussenevaluatie
 
 
-class TussenevaluatieForm(ReasonForm, forms.ModelForm):
+class TussenevaluatieForm(MergeFormMixin, ReasonForm, forms.ModelForm):
     """The record and its narrative; findings per pillar and line are added."""
 
     class Meta:
@@ -69,17 +70,42 @@ class TussenevaluatieForm(ReasonForm, forms.ModelForm):
         if "reden" in self.fields:
             self.fields["reden"] = self.fields.pop("reden")
 
-    def record_values(self) -> dict:
+    def record_values(self, fields=None) -> dict:
+        """The record's own values; ``fields``: only these (what a merge writes)."""
         return {
             name: self.cleaned_data[name]
             for name in self.Meta.fields
-            if name in self.fields and name != "programma"
+            if name in self.fields
+            and name != "programma"
+            and (fields is None or name in fields)
         }
 
-    def bevindingen(self) -> dict:
+    def bevindingen(self, fields=None) -> dict:
         return {
-            key: self.cleaned_data.get(name, "") for key, name in self.bevinding_keys
+            key: self.cleaned_data.get(name, "")
+            for key, name in self.bevinding_keys
+            if fields is None or name in fields
         }
+
+    def last_change(self, current, name):
+        """A finding is a record of its own: its history says who wrote it."""
+        for (soort, pk), field_name in self.bevinding_keys:
+            if field_name == name:
+                since = self.merge_base["t"]
+                row = (
+                    Bevinding.history.filter(
+                        tussenevaluatie_id=current.pk,
+                        **{f"{soort}_id": pk},
+                        history_date__gt=since,
+                    )
+                    .select_related("history_user")
+                    .order_by("-history_date", "-history_id")
+                    .first()
+                )
+                if row is not None and row.history_user is not None:
+                    user = row.history_user
+                    return user.get_full_name() or user.username, row.history_date
+        return super().last_change(current, name)
 
 
 class FinaliseForm(NoVictimDataMixin, forms.Form):

@@ -56,6 +56,7 @@ class NoVictimDataMixin:
         for field in self.fields.values():
             if (
                 isinstance(field, forms.CharField)
+                and not getattr(field, "holds_no_text", False)
                 and validate_no_bsn not in field.validators
             ):
                 field.validators.append(validate_no_bsn)

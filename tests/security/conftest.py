@@ -2,9 +2,10 @@
 
 import pytest
 from django.apps import apps
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from pijlers.history import tracked_models
+from pijlers.views import MergeServiceFormView
 from tests.acties.conftest import world  # noqa: F401 - the fixture, shared here
 from tests.factories import ActieFactory, RaadsopdrachtFactory
 
@@ -64,7 +65,7 @@ FORMS = {
     ),
     "acties:actie-update": (
         "actie",
-        lambda w: {**_actie_values(w["actie"]), "versie": w["actie"].versie},
+        lambda w: _actie_values(w["actie"]),
         ["code", "titel", "omschrijving", "reden"],
     ),
     "acties:voortgangsupdate-create": (
@@ -206,9 +207,25 @@ def field_names(name: str, w: dict) -> list[str]:
 
 
 def valid_post(name: str, w: dict) -> dict:
+    """A valid post of the form; an edit page's carries the version it was
+    opened from (``pijlers.merge``), as the page would."""
     for record in ("actie", "raadsopdracht", "evaluatie", "indicator"):
         w[record].refresh_from_db()
-    return {key: "" if v is None else str(v) for key, v in FORMS[name][1](w).items()}
+    data = {key: "" if v is None else str(v) for key, v in FORMS[name][1](w).items()}
+    basis = opened_version(name, w)
+    if basis is not None:
+        data["basis"] = basis
+    return data
+
+
+def opened_version(name: str, w: dict) -> str | None:
+    """The version token an edit page of the record would carry now."""
+    record = FORMS[name][0]
+    view = resolve(form_url(name, w)).func.view_class
+    if not record or not issubclass(view, MergeServiceFormView):
+        return None
+    instance = type(w[record])._default_manager.get(pk=w[record].pk)
+    return view.form_class(instance=instance).snapshot()
 
 
 def row_counts() -> dict[str, int]:
