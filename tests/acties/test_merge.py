@@ -11,8 +11,14 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
-from acties.models import Actie, Indicator, Meting, Organisatie, Raadsopdracht
-from acties.models import Voortgangsupdate
+from acties.models import (
+    Actie,
+    Indicator,
+    Meting,
+    Organisatie,
+    Raadsopdracht,
+    Voortgangsupdate,
+)
 from evaluatie.models import Bevinding, Tussenevaluatie
 from tests.factories import OrganisatieFactory, UserFactory
 from tests.forms import form_data, opened_form
