@@ -180,6 +180,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
+    # Refuses what the above let through: aaaaaaaaaaaa, abcdefghijkl, qwertyuiopas.
+    {"NAME": "beveiliging.passwords.VarietyPasswordValidator"},
 ]
 
 LOGIN_URL = "login"
