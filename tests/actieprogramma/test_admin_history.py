@@ -123,6 +123,8 @@ def every_record(world):
     definitief = TussenevaluatieFactory(
         programma=world["programma"],
         titel="Tussenevaluatie 2026",
+        # Not the concept's peildatum: one final evaluation per peildatum.
+        peildatum=datetime.date(2026, 9, 30),
         samenvatting="Vastgesteld.",
     )
     save_with_history(
