@@ -93,13 +93,32 @@ class MergeServiceFormView(ServiceFormView):
             messages.info(self.request, self.nothing_changed_message)
         return HttpResponseRedirect(self.get_success_url(result))
 
+    def form_invalid(self, form):
+        if form.instance.pk:
+            form.instance.refresh_from_db()
+        return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        """The version being edited: its last recorded change, who and when."""
+        record = self.get_object()
+        kwargs.setdefault(
+            "last_change",
+            record.history.select_related("history_user")
+            .order_by("-history_date", "-history_id")
+            .first(),
+        )
+        return super().get_context_data(**kwargs)
+
     def conflict_response(self, form, conflict: EditConflict):
         """The page again, merged as far as it goes, asking about the conflicts."""
         kwargs = self.get_form_kwargs()
         kwargs.pop("data", None)
         kwargs.pop("files", None)
         record = self.get_object()
-        kwargs["instance"] = type(record)._default_manager.get(pk=record.pk)
+        # The form wrote this person's values into the record; the page shows
+        # the record as it is now (its title in the breadcrumbs, for one).
+        record.refresh_from_db()
+        kwargs["instance"] = record
         token = form.snapshot(
             values=conflict.current_values, conflicts=conflict.conflicts
         )

@@ -11,6 +11,7 @@ from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
+from acties import services
 from acties.models import (
     Actie,
     Indicator,
@@ -20,6 +21,7 @@ from acties.models import (
     Voortgangsupdate,
 )
 from evaluatie.models import Bevinding, Tussenevaluatie
+from pijlers.history import recorded_at
 from tests.factories import OrganisatieFactory, UserFactory
 from tests.forms import form_data, opened_form
 
@@ -377,3 +379,24 @@ def test_findings_per_pillar_merge_like_fields(world):
     assert Bevinding.objects.get(tussenevaluatie=evaluatie).tekst == (
         "Tweede bevinding van Anna"
     )
+
+
+def test_the_edit_page_says_when_the_record_last_changed_not_when_it_was_opened(
+    anna, world
+):
+    editor = UserFactory(username="carla", first_name="Carla", last_name="Smit")
+    may_22 = datetime.datetime(2025, 5, 22, 8, 0, tzinfo=datetime.UTC)
+    with recorded_at(may_22):
+        actie = services.actie_create(
+            actielijn=world["actielijn"], code="7.1", titel="Oud", user=editor,
+            reason="Aangemaakt",
+        )  # fmt: skip
+    with recorded_at(may_22 + datetime.timedelta(hours=2)):
+        services.actie_update(
+            actie=actie, versie=None, user=editor, reason="Na het besluit", titel="X"
+        )
+    html = anna.get(edit_url(actie)).content.decode()
+    assert (
+        "Laatst gewijzigd op 22 mei 2025 om 12:00 door Carla Smit. "
+        "Reden: Na het besluit"
+    ) in html

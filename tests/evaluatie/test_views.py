@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from evaluatie.models import Bevinding, Tussenevaluatie
 from tests.factories import ActielijnFactory, PijlerFactory
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -24,9 +25,11 @@ def test_officer_drafts_an_evaluation_with_findings_and_previews_it(
     )
     assert "De tussenevaluatie is aangemaakt als concept." in response.content.decode()
     evaluatie = Tussenevaluatie.objects.get()
+    url = reverse("evaluatie:update", args=[evaluatie.pk])
     response = client.post(
-        reverse("evaluatie:update", args=[evaluatie.pk]),
+        url,
         {
+            "basis": form_data(client.get(url).content.decode())["basis"],
             "titel": "Tussenevaluatie 2026",
             "peildatum": "2026-12-31",
             "samenvatting": "Op koers, met vertraging bij twee acties.",
