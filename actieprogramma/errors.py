@@ -12,6 +12,7 @@ from django.template import loader
 from django.views import defaults
 
 from pijlers.security_log import security_event
+from pijlers.transactions import is_retryable
 
 # Seconds a client (or load balancer) is asked to wait before trying again.
 RETRY_AFTER = 30
@@ -24,11 +25,24 @@ def permission_denied(request, exception=None):
 
 def server_error(request):
     exception = sys.exc_info()[1]
-    if isinstance(exception, DatabaseError) and not database_reachable():
+    if is_unavailable(exception):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(RETRY_AFTER)
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def is_unavailable(exception: BaseException | None) -> bool:
+    """Whether the request failed because the database was away or too busy.
+
+    A transaction still aborted as a deadlock after its retries
+    (``pijlers.transactions``) is contention, worth trying again. Any other
+    database error is an outage only if a new connection cannot get through;
+    with the database up it is a bug, a 500.
+    """
+    if is_retryable(exception):
+        return True
+    return isinstance(exception, DatabaseError) and not database_reachable()
 
 
 def database_reachable() -> bool:

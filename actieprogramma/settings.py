@@ -114,6 +114,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The request's transaction around the view; after every other middleware
+    # with a process_view, since it calls the view itself.
+    "pijlers.transactions.RequestTransactionMiddleware",
     # Last, as django-axes requires: it answers locked-out login attempts.
     "axes.middleware.AxesMiddleware",
 ]
@@ -152,8 +155,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# A request writes everything or nothing: a failure halfway rolls it all back.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# A request writes everything or nothing: not ATOMIC_REQUESTS but
+# pijlers.transactions.RequestTransactionMiddleware, which also retries a
+# transaction that PostgreSQL aborts as a deadlock.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 elif env_bool("DATABASE_POOL", False):
