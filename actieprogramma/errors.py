@@ -6,13 +6,23 @@ use no context processors and no database.
 
 import sys
 
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views import defaults
 
 from pijlers.security_log import security_event
-from pijlers.transactions import is_retryable
+from pijlers.transactions import is_retryable, sqlstate
+
+try:
+    import psycopg
+except ImportError:  # SQLite only: no connection to lose.
+    psycopg = None
+
+# Besides class 08 (connection exception): the server shut the session down
+# (admin_shutdown, e.g. a restart or pg_terminate_backend; crash_shutdown) or
+# is still starting and refuses it (cannot_connect_now).
+LOST_CONNECTION_SQLSTATES = frozenset({"57P01", "57P02", "57P03"})
 
 # Seconds a client (or load balancer) is asked to wait before trying again.
 RETRY_AFTER = 30
@@ -35,14 +45,34 @@ def server_error(request):
 def is_unavailable(exception: BaseException | None) -> bool:
     """Whether the request failed because the database was away or too busy.
 
-    A transaction still aborted as a deadlock after its retries
-    (``pijlers.transactions``) is contention, worth trying again. Any other
-    database error is an outage only if a new connection cannot get through;
-    with the database up it is a bug, a 500.
+    A lost or refused connection is an outage whatever a probe finds a moment
+    later: after a quick restart the probe gets through, yet this request's
+    connection died with the old server. A transaction still aborted as a
+    deadlock after its retries (``pijlers.transactions``) is contention, also
+    worth trying again. Any other database error is an outage only if a new
+    connection cannot get through; with the database up it is a bug, a 500.
     """
-    if is_retryable(exception):
+    # InterfaceError (a connection psycopg found unusable) is no DatabaseError.
+    if connection_lost(exception) or is_retryable(exception):
         return True
     return isinstance(exception, DatabaseError) and not database_reachable()
+
+
+def connection_lost(exception: BaseException | None) -> bool:
+    """Whether psycopg lost (or never got) its connection to the server.
+
+    psycopg raises its errors about the connection itself (closed, consuming
+    input failed, the pool's timeout) without an SQLSTATE; the server's own
+    are class 08 or one of the shutdown codes. Django re-raises them as its
+    own classes with psycopg's error as ``__cause__``.
+    """
+    if psycopg is None or not isinstance(exception, OperationalError | InterfaceError):
+        return False
+    cause = exception.__cause__
+    if not isinstance(cause, psycopg.OperationalError | psycopg.InterfaceError):
+        return False
+    code = sqlstate(cause)
+    return code is None or code.startswith("08") or code in LOST_CONNECTION_SQLSTATES
 
 
 def database_reachable() -> bool:
