@@ -190,12 +190,16 @@ def test_coordinator_drafts_previews_and_finalises_an_evaluation(open_as):
 
     activate(page.get_by_role("link", name="Bewerken"))
     page.get_by_label("Samenvatting").fill("De aanpak ligt grotendeels op koers.")
+    page.get_by_label("Conclusies").fill("De eerste acties lopen.")
+    page.get_by_label("Aanbevelingen").fill("Houd de koers vast.")
+    for pijler in page.get_by_label(re.compile("^Bevindingen bij pijler")).all():
+        pijler.fill("Op koers.")
     activate(page.get_by_role("button", name="Opslaan"))
     expect(page.get_by_role("status")).to_contain_text("opgeslagen")
 
     activate(page.get_by_role("link", name="Bekijk in de browser"))
     expect(page.get_by_text("De aanpak ligt grotendeels op koers.")).to_be_visible()
-    expect(page.get_by_text("CONCEPT – niet vastgesteld")).to_be_visible()
+    expect(page.get_by_text("CONCEPT – niet definitief")).to_be_visible()
     activate(page.get_by_role("link", name="Terug naar de evaluatie"))
 
     activate(page.get_by_role("link", name="Definitief maken"))
