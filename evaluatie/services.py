@@ -3,6 +3,7 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pijlers.history import (
@@ -87,6 +88,86 @@ def bevindingen_save(
     return changed
 
 
+class FinalisationRefused(ValidationError):
+    """The evaluation is not ready to be made final; nothing was saved."""
+
+
+def narrative_sections(evaluatie: Tussenevaluatie) -> list[tuple[str, bool]]:
+    """The parts of the narrative a final evaluation must have, and which are
+    written: the summary, the findings on every pillar, the conclusions and the
+    recommendations.
+
+    Findings per action line are optional: the report shows every line with
+    its actions' state at the peildatum, so a line without text still says how
+    it stands, whereas a pillar's chapter without findings is only a heading.
+    """
+    pillar_findings = {
+        b.pijler_id: b.tekst for b in evaluatie.bevindingen.filter(pijler__isnull=False)
+    }
+    sections = [(_("de samenvatting"), bool(evaluatie.samenvatting.strip()))]
+    sections += [
+        (
+            _("de bevindingen bij pijler %s") % pijler.naam,
+            bool(pillar_findings.get(pijler.pk, "").strip()),
+        )
+        for pijler in evaluatie.programma.pijlers.order_by("volgorde")
+    ]
+    sections += [
+        (_("de conclusies"), bool(evaluatie.conclusies.strip())),
+        (_("de aanbevelingen"), bool(evaluatie.aanbevelingen.strip())),
+    ]
+    return sections
+
+
+def finalisation_problems(evaluatie: Tussenevaluatie) -> list[str]:
+    """Why ``evaluatie`` cannot be made final now; empty when it can.
+
+    Shown on the confirmation page before anyone confirms, and checked again by
+    ``tussenevaluatie_finalise`` itself, so that every path (page, command)
+    applies the same rules.
+    """
+    problems = []
+    peildatum = date_format(evaluatie.peildatum, "j F Y")
+    if evaluatie.peildatum > timezone.localdate():
+        problems.append(
+            _(
+                "De peildatum (%(datum)s) ligt na vandaag. Een evaluatie wordt "
+                "definitief gemaakt als de peildatum voorbij is; tot dan kunnen "
+                "de cijfers nog veranderen."
+            )
+            % {"datum": peildatum}
+        )
+    other = (
+        Tussenevaluatie.objects.filter(
+            programma_id=evaluatie.programma_id,
+            peildatum=evaluatie.peildatum,
+            status=EvaluatieStatus.DEFINITIEF,
+        )
+        .exclude(pk=evaluatie.pk)
+        .first()
+    )
+    if other is not None:
+        problems.append(
+            _(
+                "Van dit programma is al een definitieve tussenevaluatie met "
+                "peildatum %(datum)s: ‘%(titel)s’. Er is één definitieve evaluatie "
+                "per programma en peildatum; kies een andere peildatum."
+            )
+            % {"datum": peildatum, "titel": other.titel}
+        )
+    missing = [label for label, written in narrative_sections(evaluatie) if not written]
+    if missing:
+        problems.append(
+            _(
+                "Nog niet geschreven: %s. Een definitieve evaluatie heeft een "
+                "samenvatting, bevindingen bij elke pijler, conclusies en "
+                "aanbevelingen."
+            )
+            % ", ".join(str(m) for m in missing)
+        )
+    return problems
+
+
 @history_writer
 def tussenevaluatie_finalise(
     *, tussenevaluatie: Tussenevaluatie, user
@@ -96,12 +177,15 @@ def tussenevaluatie_finalise(
     The PDF carries the report's data as JSON and CSV attachments; the file and
     its SHA-256 are stored, and from then on neither the record nor the file
     changes (every download returns these bytes). Nothing is saved if
-    rendering fails.
+    rendering fails, or if ``finalisation_problems`` names anything.
     """
     from .report import build_report, report_pdf
 
     locked = Tussenevaluatie.objects.select_for_update().get(pk=tussenevaluatie.pk)
     _ensure_concept(locked)
+    problems = finalisation_problems(locked)
+    if problems:
+        raise FinalisationRefused(problems, code="not_ready")
     now = timezone.now()
     locked.status = EvaluatieStatus.DEFINITIEF
     locked.definitief_op = now

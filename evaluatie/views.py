@@ -251,9 +251,23 @@ class TussenevaluatieFinaliseView(ConceptOnlyMixin, ServiceFormView):
         return reverse("evaluatie:detail", args=[self.evaluatie.pk])
 
     def get_context_data(self, **kwargs):
+        """What will be frozen, and what still stands in the way."""
         evaluatie = self.evaluatie
+        problems = services.finalisation_problems(evaluatie)
+        try:
+            report = build_report(evaluatie, user=self.request.user)
+        except ValueError:
+            report = None
+            problems.append(NIET_OP_PEILDATUM)
         return super().get_context_data(
             evaluatie=evaluatie,
+            problems=problems,
+            acties=report.acties_totaal if report else None,
+            raadsopdrachten=len(report.state.raadsopdrachten) if report else None,
+            sections=services.narrative_sections(evaluatie),
+            actielijn_bevindingen=evaluatie.bevindingen.filter(
+                actielijn__isnull=False
+            ).count(),
             breadcrumbs=_crumbs(
                 (evaluatie.titel, reverse("evaluatie:detail", args=[evaluatie.pk])),
                 (_("Definitief maken"), None),

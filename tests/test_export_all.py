@@ -109,8 +109,19 @@ def register(beleidsmedewerker, coordinator, monkeypatch):
         programma=Programma.objects.get(slug=SLUG),
         titel="Tussenevaluatie 2025",
         peildatum=datetime.date(2025, 12, 31),
+        samenvatting="Op koers.",
+        conclusies="Goed begonnen.",
+        aanbevelingen="Doorgaan.",
         user=coordinator,
         reason="Concept gestart",
+    )
+    evaluatie_services.bevindingen_save(
+        tussenevaluatie=evaluatie,
+        teksten={
+            ("pijler", p.pk): "Bevinding." for p in evaluatie.programma.pijlers.all()
+        },
+        user=coordinator,
+        reason="Bevindingen",
     )
     evaluatie_services.tussenevaluatie_finalise(
         tussenevaluatie=evaluatie, user=coordinator

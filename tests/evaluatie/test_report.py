@@ -144,14 +144,26 @@ def programme(beleidsmedewerker):
 
 @pytest.fixture
 def evaluatie(programme, beleidsmedewerker):
-    return services.tussenevaluatie_create(
+    """An evaluation whose narrative is complete, so that it can be made final."""
+    evaluatie = services.tussenevaluatie_create(
         programma=programme,
         titel="Tussenevaluatie 2026",
         peildatum=datetime.date(2026, 6, 30),
         samenvatting="De aanpak ligt op koers.",
+        conclusies="Training werkt.",
+        aanbevelingen="Meer wijkteams trainen.",
         user=beleidsmedewerker,
         reason="Nieuw",
     )
+    services.bevindingen_save(
+        tussenevaluatie=evaluatie,
+        teksten={
+            ("pijler", p.pk): "Voorkómen gaat goed." for p in programme.pijlers.all()
+        },
+        user=beleidsmedewerker,
+        reason="Bevindingen",
+    )
+    return evaluatie
 
 
 def pdf_text(content: bytes) -> str:

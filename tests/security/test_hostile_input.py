@@ -13,7 +13,6 @@ longer.
 
 import contextlib
 import csv
-import datetime
 import io
 import os
 import re
@@ -26,6 +25,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
@@ -701,9 +701,9 @@ def test_the_data_attached_to_a_final_evaluation_is_neutralised(
     assert client.post(form_url("acties:actie-update", world), actie).status_code == 302
     evaluatie = world["evaluatie"]
     evaluatie_data = {**valid_post("evaluatie:update", world), **PDF_TEXTS}
-    evaluatie_data["peildatum"] = (
-        datetime.date.today() + datetime.timedelta(1)
-    ).isoformat()
+    # Today, so that the edit above counts; a later peildatum cannot be final.
+    evaluatie_data["peildatum"] = timezone.localdate().isoformat()
+    evaluatie_data[f"pijler_{world['pijler'].pk}"] = "Bevinding."
     response = client.post(form_url("evaluatie:update", world), evaluatie_data)
     assert response.status_code == 302
 

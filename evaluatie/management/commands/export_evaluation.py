@@ -3,7 +3,6 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from evaluatie import services
 from evaluatie.constants import EvaluatieStatus
@@ -18,9 +17,12 @@ class Command(BaseCommand):
     help = (
         "Schrijft de tussenevaluatie van een programma op een peildatum als PDF. "
         "Gebruikt de tussenevaluatie met die peildatum als die er is (met haar "
-        "tekst), anders een evaluatie zonder tekst. Met --final wordt zij "
-        "definitief gemaakt (PDF/A-3 met de gegevens als bijlagen) en opgeslagen; "
-        "een al definitieve evaluatie levert altijd haar opgeslagen bestand."
+        "tekst), anders een concept zonder tekst. Met --final wordt de "
+        "tussenevaluatie met die peildatum definitief gemaakt (PDF/A-3 met de "
+        "gegevens als bijlagen) en opgeslagen, onder dezelfde voorwaarden als op "
+        "de pagina: de peildatum is voorbij, de tekst is geschreven en er is nog "
+        "geen definitieve met die peildatum. Een al definitieve evaluatie levert "
+        "altijd haar opgeslagen bestand."
     )
 
     def add_arguments(self, parser):
@@ -47,18 +49,16 @@ class Command(BaseCommand):
             if evaluatie is not None and evaluatie.status == EvaluatieStatus.DEFINITIEF:
                 content = services.stored_pdf(evaluatie)
             elif options["final"]:
-                with transaction.atomic():
-                    if evaluatie is None:
-                        evaluatie = services.tussenevaluatie_create(
-                            programma=programma,
-                            titel=f"Tussenevaluatie {programma.titel}",
-                            peildatum=peildatum,
-                            user=user,
-                            reason="Aangemaakt door export_evaluation --final",
-                        )
-                    evaluatie = services.tussenevaluatie_finalise(
-                        tussenevaluatie=evaluatie, user=user
+                if evaluatie is None:
+                    # A final evaluation has a narrative that people wrote.
+                    raise CommandError(
+                        f"There is no evaluation of {programma.slug} with peildatum "
+                        f"{peildatum:%Y-%m-%d} to make final; write it in the "
+                        "application first."
                     )
+                evaluatie = services.tussenevaluatie_finalise(
+                    tussenevaluatie=evaluatie, user=user
+                )
                 content = services.stored_pdf(evaluatie)
             else:
                 evaluatie = evaluatie or Tussenevaluatie(
@@ -67,6 +67,10 @@ class Command(BaseCommand):
                     peildatum=peildatum,
                 )
                 content = report_pdf(build_report(evaluatie, user=user), final=False)
+        except services.FinalisationRefused as exc:
+            raise CommandError(
+                "The evaluation was not made final: " + " ".join(exc.messages)
+            ) from exc
         except (PdfRenderError, ValidationError) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
         except ValueError as exc:
