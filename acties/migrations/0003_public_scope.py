@@ -4,40 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('acties', '0002_history_hash_chain'),
+        ("acties", "0002_history_hash_chain"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalmeting',
-            name='toelichting_openbaar',
-            field=models.BooleanField(default=False, help_text='de toelichting staat ook op de openbare pagina en in de open data', verbose_name='toelichting openbaar'),
+            model_name="historicalmeting",
+            name="toelichting_openbaar",
+            field=models.BooleanField(
+                default=False,
+                help_text="de toelichting staat ook op de openbare pagina en in de open data",
+                verbose_name="toelichting openbaar",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalraadsopdracht',
-            name='programmaoverstijgend',
-            field=models.BooleanField(default=False, help_text='aan te vinken als de opdracht niet bij één programma hoort, zoals een motie van vóór het programma; alleen dan kan zij aan acties van elk programma worden gekoppeld', verbose_name="geldt voor meer programma's"),
+            model_name="historicalraadsopdracht",
+            name="programmaoverstijgend",
+            field=models.BooleanField(
+                default=False,
+                help_text="aan te vinken als de opdracht niet bij één programma hoort, zoals een motie van vóór het programma; alleen dan kan zij aan acties van elk programma worden gekoppeld",
+                verbose_name="geldt voor meer programma's",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalraadsopdrachtactie',
-            name='toelichting_openbaar',
-            field=models.BooleanField(default=False, help_text='de toelichting staat ook op de openbare pagina en in de open data', verbose_name='toelichting openbaar'),
+            model_name="historicalraadsopdrachtactie",
+            name="toelichting_openbaar",
+            field=models.BooleanField(
+                default=False,
+                help_text="de toelichting staat ook op de openbare pagina en in de open data",
+                verbose_name="toelichting openbaar",
+            ),
         ),
         migrations.AddField(
-            model_name='meting',
-            name='toelichting_openbaar',
-            field=models.BooleanField(default=False, help_text='de toelichting staat ook op de openbare pagina en in de open data', verbose_name='toelichting openbaar'),
+            model_name="meting",
+            name="toelichting_openbaar",
+            field=models.BooleanField(
+                default=False,
+                help_text="de toelichting staat ook op de openbare pagina en in de open data",
+                verbose_name="toelichting openbaar",
+            ),
         ),
         migrations.AddField(
-            model_name='raadsopdracht',
-            name='programmaoverstijgend',
-            field=models.BooleanField(default=False, help_text='aan te vinken als de opdracht niet bij één programma hoort, zoals een motie van vóór het programma; alleen dan kan zij aan acties van elk programma worden gekoppeld', verbose_name="geldt voor meer programma's"),
+            model_name="raadsopdracht",
+            name="programmaoverstijgend",
+            field=models.BooleanField(
+                default=False,
+                help_text="aan te vinken als de opdracht niet bij één programma hoort, zoals een motie van vóór het programma; alleen dan kan zij aan acties van elk programma worden gekoppeld",
+                verbose_name="geldt voor meer programma's",
+            ),
         ),
         migrations.AddField(
-            model_name='raadsopdrachtactie',
-            name='toelichting_openbaar',
-            field=models.BooleanField(default=False, help_text='de toelichting staat ook op de openbare pagina en in de open data', verbose_name='toelichting openbaar'),
+            model_name="raadsopdrachtactie",
+            name="toelichting_openbaar",
+            field=models.BooleanField(
+                default=False,
+                help_text="de toelichting staat ook op de openbare pagina en in de open data",
+                verbose_name="toelichting openbaar",
+            ),
         ),
     ]
