@@ -1,21 +1,34 @@
 from django import forms
 from django.contrib import admin
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpResponseNotAllowed
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import NoVictimDataMixin
 from .history import delete_with_history, save_with_history
+from .history_chain import lock_chains
+from .merge import BASIS, EditConflict, MergeFormMixin
 from .models import Actielijn, ActielijnPijler, Pijler, Programma
 
 REASON_FIELD = "wijzigingsreden"
 
 
-class ReasonForm(NoVictimDataMixin, forms.ModelForm):
+class ReasonForm(MergeFormMixin, NoVictimDataMixin, forms.ModelForm):
     """Adds the change reason that every admin save must give for the history.
 
-    Like every form of the application, it refuses a possible BSN in free text.
+    Like every form of the application, it refuses a possible BSN in free text,
+    and it merges with what others saved since the page was opened
+    (``pijlers.merge``): only the fields this person changed are saved. The
+    admin's pages have no room for the application's side-by-side choice, so a
+    field both changed is an error on that field that names the other value;
+    the page then starts from the current version, so saving again keeps one's
+    own value and anything else the other person changed stays theirs.
     """
+
+    merge_machinery = frozenset({BASIS, REASON_FIELD})
 
     wijzigingsreden = forms.CharField(
         label=_("Reden van de wijziging"),
@@ -23,6 +36,54 @@ class ReasonForm(NoVictimDataMixin, forms.ModelForm):
         max_length=500,
         widget=forms.TextInput(attrs={"size": 80}),
     )
+    # Declared so that the admin's form factory accepts it in the fieldsets;
+    # the merge replaces it with its own when the record exists.
+    basis = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        # The token is the merge's, read from the posted data: never a value.
+        cleaned.pop(BASIS, None)
+        if self.merging and self.merge_base is not None:
+            current = type(self.instance)._default_manager.get(pk=self.instance.pk)
+            try:
+                self.merge(current)
+            except EditConflict as conflict:
+                self._start_again_from(conflict)
+        return cleaned
+
+    def _start_again_from(self, conflict: EditConflict) -> None:
+        data = self.data.copy()
+        for name, value in self.merged_initial(conflict.current_values).items():
+            key = self.add_prefix(name)
+            if isinstance(value, list):
+                data.setlist(key, [str(v) for v in value])
+            elif isinstance(value, bool):
+                data[key] = "true" if value else "false"
+            else:
+                data[key] = "" if value is None else str(value)
+        data[self.add_prefix(BASIS)] = self.snapshot(values=conflict.current_values)
+        self.data = data
+        for item in conflict.conflicts:
+            when = (
+                formats.date_format(timezone.localtime(item.at), "j F Y H:i")
+                if item.at
+                else ""
+            )
+            self.add_error(
+                item.name,
+                gettext(
+                    "%(by)s heeft dit veld intussen gewijzigd%(when)s in ‘%(theirs)s’; "
+                    "u vulde ‘%(mine)s’ in. Sla opnieuw op om uw waarde te bewaren, "
+                    "of neem die van de ander over."
+                )
+                % {
+                    "by": item.by,
+                    "when": f" ({when})" if when else "",
+                    "theirs": item.theirs,
+                    "mine": item.mine,
+                },
+            )
 
 
 class DisabledFieldsMixin:
@@ -84,7 +145,10 @@ class AuditedAdmin(ReadOnlyHistoryAdmin):
         fields = [f for _name, opts in fieldsets for f in opts.get("fields", ())]
         if REASON_FIELD in fields:
             return fieldsets
-        return [*fieldsets, (_("Verantwoording"), {"fields": [REASON_FIELD]})]
+        return [
+            *fieldsets,
+            (_("Verantwoording"), {"fields": [REASON_FIELD, BASIS]}),
+        ]
 
     def get_formsets_with_inlines(self, request, obj=None):
         # Inline records are typed in the same page: the same safeguard.
@@ -95,7 +159,11 @@ class AuditedAdmin(ReadOnlyHistoryAdmin):
             yield inline.get_formset(request, obj, form=form), inline
 
     def get_fields(self, request, obj=None):
-        fields = [f for f in super().get_fields(request, obj) if f != REASON_FIELD]
+        fields = [
+            f
+            for f in super().get_fields(request, obj)
+            if f not in {REASON_FIELD, BASIS}
+        ]
         return fields
 
     @staticmethod
@@ -103,7 +171,23 @@ class AuditedAdmin(ReadOnlyHistoryAdmin):
         return form.cleaned_data[REASON_FIELD]
 
     def save_model(self, request, obj, form, change):
-        save_with_history(obj, user=request.user, reason=self.reason(form))
+        """A new record as it is; a change as the fields this person changed.
+
+        The form has written every field it shows into ``obj``; saving that
+        would put back what someone else changed since the page was opened.
+        """
+        if not change or not getattr(form, "merging", False):
+            save_with_history(obj, user=request.user, reason=self.reason(form))
+            return
+        with transaction.atomic(using=DEFAULT_DB_ALIAS):
+            lock_chains(DEFAULT_DB_ALIAS)
+            current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+            fields = form.merge(current, keep_theirs_on_conflict=True)
+            for name in fields:
+                setattr(current, name, form.cleaned_data[name])
+            if fields:
+                save_with_history(current, user=request.user, reason=self.reason(form))
+        obj.__dict__.update(current.__dict__)
 
     def save_related(self, request, form, formsets, change):
         form.save_m2m()

@@ -294,8 +294,15 @@ class MergeFormMixin:
                 self.cleaned_data[name] = self._base_value(name)
         return super().clean()
 
-    def merge(self, current: models.Model) -> list[str]:
-        """The fields to write onto ``current`` (locked), or ``EditConflict``."""
+    def merge(
+        self, current: models.Model, *, keep_theirs_on_conflict: bool = False
+    ) -> list[str]:
+        """The fields to write onto ``current`` (locked), or ``EditConflict``.
+
+        ``keep_theirs_on_conflict``: leave a conflicting field as it is now
+        instead (for a caller that found no conflict a moment before and has
+        no page to ask on).
+        """
         now_form = type(self)(instance=current)
         now_values = now_form.raw_values()
         write, conflicting = [], []
@@ -304,15 +311,18 @@ class MergeFormMixin:
                 continue
             field = self.fields[name]
             mine = _canonical(self.cleaned_data[name])
-            base = _canonical(self._base_value(name))
             theirs = _canonical(_clean_raw(field, now_values.get(name)))
+            # A field the page did not have when it was opened (added since):
+            # nothing is known of it, so it counts as changed if it differs.
+            remembered = name in self.merge_base["v"]
+            base = _canonical(self._base_value(name)) if remembered else theirs
             if mine in (base, theirs):
                 continue  # untouched, or the same change twice
             if theirs == base:
                 write.append(name)
             else:
                 conflicting.append(name)
-        if conflicting:
+        if conflicting and not keep_theirs_on_conflict:
             raise EditConflict(
                 [
                     self._conflict(name, now_form, now_values, current)

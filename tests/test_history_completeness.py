@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from acties.forms import ActieForm
 from acties.models import Actie
 from pijlers.history import tracked_models
 
@@ -108,7 +109,7 @@ def test_every_history_row_names_a_user_and_a_reason(client, beleidsmedewerker):
             "titel": "Nieuwe titel",
             "status": "lopend",
             "voortgang": 10,
-            "versie": actie.versie,
+            "basis": ActieForm(instance=actie).snapshot(),
             "reden": "Gestart",
         },
     )

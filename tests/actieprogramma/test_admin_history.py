@@ -18,7 +18,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection, models
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -249,6 +249,15 @@ def superuser_client(db):
     return client
 
 
+def admin_form_version(record) -> str:
+    """The version token the record's admin change page carries now."""
+    model_admin = admin.site._registry[type(record)]
+    request = RequestFactory().get("/")
+    request.user = get_user_model()(is_superuser=True, is_staff=True, is_active=True)
+    form_class = model_admin.get_form(request, record, change=True)
+    return form_class(instance=type(record).objects.get(pk=record.pk)).snapshot()
+
+
 def evaluation_form(evaluatie: Tussenevaluatie) -> dict:
     """The change form of an evaluation with its findings inline, all changed."""
     bevindingen = list(evaluatie.bevindingen.order_by("pk"))
@@ -261,6 +270,7 @@ def evaluation_form(evaluatie: Tussenevaluatie) -> dict:
         "conclusies": "",
         "aanbevelingen": "",
         "wijzigingsreden": "Poging",
+        "basis": admin_form_version(evaluatie),
         "bevindingen-TOTAL_FORMS": str(len(bevindingen) + 1),
         "bevindingen-INITIAL_FORMS": str(len(bevindingen)),
         "bevindingen-MIN_NUM_FORMS": "0",
@@ -327,6 +337,7 @@ def test_evaluation_finalised_while_its_change_page_is_posted_is_not_changed(
     # the final evaluation back into a concept.
     evaluatie = every_record["evaluatie"]
     stale = Tussenevaluatie.objects.get(pk=evaluatie.pk)
+    posted = evaluation_form(stale)  # the page as it was opened, a concept
     evaluatie.status = EvaluatieStatus.DEFINITIEF
     evaluatie.definitief_op = datetime.datetime(2027, 1, 5, tzinfo=datetime.UTC)
     evaluatie.pdf_sha256 = "b" * 64
@@ -338,7 +349,7 @@ def test_evaluation_finalised_while_its_change_page_is_posted_is_not_changed(
     client.force_login(coordinator)
     url = reverse("admin:evaluatie_tussenevaluatie_change", args=[evaluatie.pk])
     before = database_fingerprint()
-    response = client.post(url, evaluation_form(evaluatie))
+    response = client.post(url, posted)
     assert response.status_code == 403
     assert database_fingerprint() == before
     evaluatie.refresh_from_db()
