@@ -18,6 +18,7 @@ from evaluatie.models import Tussenevaluatie
 from pijlers.models import Programma
 
 from .conftest import activate, menu
+from .test_accessibility import describe, scan
 
 pytestmark = [
     pytest.mark.e2e,
@@ -83,8 +84,9 @@ def test_officer_updates_an_action_and_sees_it_in_history_and_dashboard(open_as)
     assert (actie.status, actie.voortgang) == ("lopend", 85)
 
 
-def test_two_officers_edit_the_same_action_the_second_is_refused(open_as, live_server):
+def test_two_people_edit_one_action_and_both_changes_are_kept(open_as, live_server):
     actie = Actie.objects.get(code="2.1")
+    titel = actie.titel
     first, second = open_as("beleidsmedewerker"), open_as("coordinator")
     url = reverse("acties:actie-update", args=[actie.pk])
     for page in (first, second):
@@ -95,14 +97,19 @@ def test_two_officers_edit_the_same_action_the_second_is_refused(open_as, live_s
     activate(first.get_by_role("button", name="Opslaan"))
     expect(first.get_by_role("status")).to_contain_text("opgeslagen")
 
+    # The second person changed the title, and the progress differently.
     second.get_by_label("Titel").fill("Voorlichting op alle Haagse scholen")
     second.get_by_label("Voortgang (%)").fill("60")
     second.get_by_label("Reden van de wijziging").fill("Mijn eigen inschatting")
     activate(second.get_by_role("button", name="Opslaan"))
     expect(second.get_by_role("alert").first).to_contain_text(
-        "Iemand anders heeft deze actie intussen gewijzigd"
+        "Iemand anders heeft intussen dezelfde gegevens gewijzigd"
     )
-    # Nothing the second person typed is lost, and the first change stands.
+    conflicts = second.get_by_role("table", name="Velden die u allebei wijzigde")
+    expect(conflicts).to_contain_text("Voortgang (%)")
+    expect(conflicts).to_contain_text("55")
+    expect(conflicts).to_contain_text("60")
+    # Nothing the second person typed is lost, and nothing is saved yet.
     expect(second.get_by_label("Titel")).to_have_value(
         "Voorlichting op alle Haagse scholen"
     )
@@ -110,8 +117,17 @@ def test_two_officers_edit_the_same_action_the_second_is_refused(open_as, live_s
         "Mijn eigen inschatting"
     )
     actie.refresh_from_db()
-    assert actie.voortgang == 55
-    assert actie.titel != "Voorlichting op alle Haagse scholen"
+    assert (actie.voortgang, actie.titel) == (55, titel)
+    results = []
+    scan(second, "Actie bewerken, met een conflict", results)
+    assert results[0][4] == [], describe(results[0][4])
+
+    # The second person keeps the first person's progress, and their own title.
+    second.get_by_role("radio", name="De waarde van").check()
+    activate(second.get_by_role("button", name="Opslaan"))
+    expect(second.get_by_role("status")).to_contain_text("opgeslagen")
+    actie.refresh_from_db()
+    assert (actie.voortgang, actie.titel) == (55, "Voorlichting op alle Haagse scholen")
 
 
 def test_griffie_reviews_settles_a_mandate_and_downloads_the_evaluation(
