@@ -11,7 +11,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from pijlers.security_log import security_event
-from pijlers.views import RoleRequiredMixin, ServiceFormView
+from pijlers.views import MergeServiceFormView, RoleRequiredMixin, ServiceFormView
 
 from . import services
 from .constants import EvaluatieStatus
@@ -119,7 +119,7 @@ class TussenevaluatieCreateView(ServiceFormView):
         )
 
 
-class TussenevaluatieUpdateView(ConceptOnlyMixin, ServiceFormView):
+class TussenevaluatieUpdateView(ConceptOnlyMixin, MergeServiceFormView):
     permission_required = "evaluatie.change_tussenevaluatie"
     form_class = TussenevaluatieForm
     template_name = "evaluatie/tussenevaluatie_form.html"
@@ -128,22 +128,24 @@ class TussenevaluatieUpdateView(ConceptOnlyMixin, ServiceFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.evaluatie}
 
-    def perform(self, form):
+    def get_object(self):
+        return self.evaluatie
+
+    def perform(self, form, *, current, fields):
         reason = form.reason(_("Tussenevaluatie bewerkt"))
-        evaluatie = Tussenevaluatie.objects.get(pk=self.evaluatie.pk)
         services.tussenevaluatie_update(
-            tussenevaluatie=evaluatie,
+            tussenevaluatie=current,
             user=self.request.user,
             reason=reason,
-            **form.record_values(),
+            **form.record_values(fields),
         )
         services.bevindingen_save(
-            tussenevaluatie=evaluatie,
-            teksten=form.bevindingen(),
+            tussenevaluatie=current,
+            teksten=form.bevindingen(fields),
             user=self.request.user,
             reason=reason,
         )
-        return evaluatie
+        return current
 
     def get_success_url(self, result=None):
         return reverse("evaluatie:detail", args=[self.evaluatie.pk])
