@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
-from pijlers.admin import REASON_FIELD, AuditedAdmin
+from pijlers.admin import REASON_FIELD, AuditedAdmin, ReasonForm
 
 from . import services
 from .models import (
@@ -21,10 +23,41 @@ class ActiePartnerInline(admin.TabularInline):
     autocomplete_fields = ["organisatie"]
 
 
+def _refuse_outside_scope(raadsopdracht, actie) -> None:
+    """The link services' scope rule, for the admin's forms (which save rows
+    themselves): a mandate carries out only actions of its own programmes."""
+    if raadsopdracht is None or actie is None:
+        return
+    if not services.linkable_acties(raadsopdracht).filter(pk=actie.pk).exists():
+        raise ValidationError({"actie": services.scope_error(raadsopdracht, actie)})
+
+
+class RaadsopdrachtActieInlineFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The mandate as this page is about to save it (its programme may be
+        # changed on the same page).
+        for form in self.forms:
+            if not form.has_changed() or self._should_delete_form(form):
+                continue
+            try:
+                _refuse_outside_scope(self.instance, form.cleaned_data.get("actie"))
+            except ValidationError as exc:
+                form.add_error(None, exc.message_dict["actie"])
+
+
 class RaadsopdrachtActieInline(admin.TabularInline):
     model = RaadsopdrachtActie
+    formset = RaadsopdrachtActieInlineFormSet
     extra = 0
     autocomplete_fields = ["actie"]
+
+
+class RaadsopdrachtActieForm(ReasonForm):
+    def clean(self):
+        cleaned = super().clean()
+        _refuse_outside_scope(cleaned.get("raadsopdracht"), cleaned.get("actie"))
+        return cleaned
 
 
 class VoortgangsupdateInline(admin.StackedInline):
@@ -128,6 +161,7 @@ class RaadsopdrachtAdmin(AuditedAdmin):
 
 @admin.register(RaadsopdrachtActie)
 class RaadsopdrachtActieAdmin(AuditedAdmin):
+    form = RaadsopdrachtActieForm
     list_display = ["raadsopdracht", "actie", "toelichting"]
     list_select_related = ["raadsopdracht", "actie"]
     autocomplete_fields = ["raadsopdracht", "actie"]

@@ -173,7 +173,7 @@ class IndicatorForm(MergeFormMixin, ReasonForm, forms.ModelForm):
 class MetingForm(MergeFormMixin, ReasonForm, forms.ModelForm):
     class Meta:
         model = Meting
-        fields = ["datum", "waarde", "toelichting"]
+        fields = ["datum", "waarde", "toelichting", "toelichting_openbaar"]
         widgets = {"datum": DateInput, "toelichting": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
@@ -201,6 +201,7 @@ class RaadsopdrachtForm(MergeFormMixin, ReasonForm, forms.ModelForm):
             "vergadering",
             "ris_nummer",
             "programma",
+            "programmaoverstijgend",
             "status",
             "deadline",
         ]
@@ -320,10 +321,13 @@ class KoppelingForm(NoVictimDataMixin, forms.Form):
                 .order_by("programma", "code")
             )
             if raadsopdracht.programma_id and not raadsopdracht.programmaoverstijgend:
-                self.fields["actie"].help_text = _(
-                    "Acties van het programma ‘%s’, waar deze raadsopdracht bij "
-                    "hoort."
-                ) % raadsopdracht.programma
+                self.fields["actie"].help_text = (
+                    _(
+                        "Acties van het programma ‘%s’, waar deze raadsopdracht bij "
+                        "hoort."
+                    )
+                    % raadsopdracht.programma
+                )
 
     def pair(self):
         return (

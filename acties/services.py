@@ -334,7 +334,7 @@ def linkable_acties(raadsopdracht: Raadsopdracht) -> QuerySet[Actie]:
     return Actie.objects.filter(programma_id=raadsopdracht.programma_id)
 
 
-def _scope_error(raadsopdracht: Raadsopdracht, actie: Actie) -> str:
+def scope_error(raadsopdracht: Raadsopdracht, actie: Actie) -> str:
     if raadsopdracht.programma_id is None:
         return _(
             "Raadsopdracht %(nummer)s hoort bij geen programma. Kies eerst bij de "
@@ -368,7 +368,7 @@ def raadsopdracht_actie_link(
     """
     current = Raadsopdracht.objects.select_for_update().get(pk=raadsopdracht.pk)
     if not linkable_acties(current).filter(pk=actie.pk).exists():
-        raise ValidationError({"raadsopdracht": _scope_error(current, actie)})
+        raise ValidationError({"raadsopdracht": scope_error(current, actie)})
     return create_with_history(
         RaadsopdrachtActie,
         raadsopdracht=raadsopdracht,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from acties import services
 from acties.models import Raadsopdracht, RaadsopdrachtActie
 from tests.factories import ActieFactory, ActielijnFactory, RaadsopdrachtFactory
+from tests.forms import opened_form
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +193,80 @@ def test_motion_h4_of_the_seed_data_spans_programmes():
     h4 = Raadsopdracht.objects.get(nummer="H.4")
     assert (h4.programma, h4.programmaoverstijgend) == (None, True)
     assert [k.actie.code for k in h4.actie_koppelingen.all()] == ["5.1"]
+
+
+# --- the admin saves links itself: the same rule there ---------------------------
+
+
+def test_the_admin_refuses_a_link_outside_the_mandates_programme(
+    client, coordinator, two_programmes
+):
+    w = two_programmes
+    client.force_login(coordinator)
+    url = reverse("admin:acties_raadsopdrachtactie_add")
+    data = opened_form(client, url)
+    data.update(
+        raadsopdracht=w["elders"].pk,
+        actie=w["actie"].pk,
+        toelichting="Via het beheer",
+        wijzigingsreden="Proberen",
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "kan niet worden gekoppeld aan een actie van" in response.content.decode()
+    assert not RaadsopdrachtActie.objects.exists()
+
+    data.update(raadsopdracht=w["eigen"].pk)
+    assert client.post(url, data).status_code == 302
+    assert RaadsopdrachtActie.objects.get().raadsopdracht == w["eigen"]
+
+
+def test_the_admins_mandate_page_refuses_an_inline_link_outside_its_programme(
+    client, coordinator, two_programmes
+):
+    w = two_programmes
+    opdracht = w["elders"]
+    client.force_login(coordinator)
+    url = reverse("admin:acties_raadsopdracht_change", args=[opdracht.pk])
+    data = opened_form(client, url)
+    prefix = "actie_koppelingen"
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": str(total + 1),
+            f"{prefix}-{total}-actie": str(w["actie"].pk),
+            f"{prefix}-{total}-toelichting": "Via de inline",
+            f"{prefix}-{total}-raadsopdracht": str(opdracht.pk),
+            "wijzigingsreden": "Koppelen",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "kan niet worden gekoppeld aan een actie van" in response.content.decode()
+    assert not RaadsopdrachtActie.objects.exists()
+
+    # Marked as spanning programmes on the same page, the link is allowed.
+    data["programmaoverstijgend"] = "on"
+    assert client.post(url, data).status_code == 302
+    assert RaadsopdrachtActie.objects.get().actie == w["actie"]
+
+
+def test_the_mandate_form_offers_spanning_programmes_and_the_measurement_a_public_note(
+    client, griffie, beleidsmedewerker, two_programmes, world
+):
+    w = two_programmes
+    client.force_login(griffie)
+    url = reverse("acties:raadsopdracht-update", args=[w["los"].pk])
+    data = opened_form(client, url)
+    assert "programmaoverstijgend" not in data  # shown, not ticked
+    data.update(programmaoverstijgend="on", reden="Geldt ook na 2028")
+    assert client.post(url, data).status_code == 302
+    assert Raadsopdracht.objects.get(pk=w["los"].pk).programmaoverstijgend
+
+    client.force_login(beleidsmedewerker)
+    url = reverse("acties:meting-update", args=[world["meting"].pk])
+    data = opened_form(client, url)
+    data.update(toelichting="Telling van de GGD", toelichting_openbaar="on")
+    assert client.post(url, data).status_code == 302
+    world["meting"].refresh_from_db()
+    assert world["meting"].toelichting_openbaar
