@@ -400,3 +400,14 @@ def test_the_edit_page_says_when_the_record_last_changed_not_when_it_was_opened(
         "Laatst gewijzigd op 22 mei 2025 om 12:00 door Carla Smit. "
         "Reden: Na het besluit"
     ) in html
+
+
+def test_the_action_page_dates_the_last_change_from_the_history(anna, world):
+    editor = UserFactory(username="dirk", first_name="Dirk", last_name="Vos")
+    with recorded_at(datetime.datetime(2025, 6, 1, 8, 0, tzinfo=datetime.UTC)):
+        actie = services.actie_create(
+            actielijn=world["actielijn"], code="7.2", titel="Geladen", user=editor,
+            reason="Ingelezen uit het besluit",
+        )  # fmt: skip
+    html = anna.get(reverse("acties:actie-detail", args=[actie.pk])).content.decode()
+    assert "<dt>Laatst gewijzigd</dt><dd>1 juni 2025, 10:00 door Dirk Vos</dd>" in html
