@@ -34,6 +34,7 @@ def _opdracht_values(opdracht) -> dict:
         "vergadering": opdracht.vergadering,
         "ris_nummer": opdracht.ris_nummer,
         "programma": opdracht.programma_id or "",
+        "programmaoverstijgend": opdracht.programmaoverstijgend,
         "status": opdracht.status,
         "deadline": "",
         "reden": "",
