@@ -3,8 +3,9 @@
 Two writers on one action deadlocked: an edit held the action's row (SELECT …
 FOR UPDATE) while it waited for the chains' lock, and a new progress update
 held that lock while its foreign key, checked at commit (Django's foreign keys
-are deferred on PostgreSQL), waited for a key-share lock on the same row. These tests hold the chains' lock elsewhere, start
-a write, and check that the waiting writer holds no lock on the action's row.
+are deferred on PostgreSQL), waited for a key-share lock on the same row.
+These tests hold the chains' lock elsewhere, start a write, and check that the
+waiting writer holds no lock on the action's row.
 """
 
 import datetime
