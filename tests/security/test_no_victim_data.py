@@ -1,10 +1,13 @@
 """No victim data: every free-text field of every form refuses a possible BSN."""
 
 import importlib
+import importlib.util
 import inspect
+from pathlib import Path
 
 import pytest
 from django import forms
+from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -24,10 +27,17 @@ BSN = "123456782"
 NOT_A_BSN = "123456789"  # nine digits that fail the eleven-test
 
 # Forms that store nothing (searching and filtering) may do without the guard.
+ROOT = Path(__file__).resolve().parents[2]
+
+# Forms that store nothing typed: searches and filters, and the second
+# factor's codes and confirmation word.
 SEARCH_FORMS = {
     "actieprogramma.forms.HistorieFilterForm",
     "actieprogramma.forms.PeildatumForm",
     "actieprogramma.forms.VergelijkForm",
+    "beveiliging.forms.TweestapsSetupForm",
+    "beveiliging.forms.VerifyForm",
+    "beveiliging.forms.TweestapsDeleteForm",
 }
 
 FIELD_CASES = [
@@ -37,14 +47,27 @@ FIELD_CASES = [
 ]
 
 
+def _form_modules() -> list[str]:
+    """Every ``forms`` and ``admin`` module of the project's own apps, from the
+    settings, so that an app added later is held to the guard as well."""
+    names = []
+    for config in django_apps.get_app_configs():
+        if Path(config.path).resolve().parent != ROOT:
+            continue
+        for module in ("forms", "admin"):
+            if importlib.util.find_spec(f"{config.name}.{module}") is not None:
+                names.append(f"{config.name}.{module}")
+    return names
+
+
+def test_the_guard_looks_at_the_forms_of_every_app():
+    assert {"beveiliging.forms", "acties.forms", "pijlers.admin"} <= set(
+        _form_modules()
+    )
+
+
 def _form_classes():
-    for module_name in [
-        "pijlers.forms",
-        "pijlers.admin",
-        "acties.forms",
-        "evaluatie.forms",
-        "actieprogramma.forms",
-    ]:
+    for module_name in _form_modules():
         module = importlib.import_module(module_name)
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module_name:
