@@ -120,6 +120,14 @@ def _latest_by_actie(rows, peildatum, date_field: str, key: str) -> dict:
     return latest
 
 
+class ProgrammeNotAtPeildatum(LookupError):
+    """The programme did not exist yet at the evaluation's peildatum.
+
+    A class of its own, so that the pages that show this to a person catch
+    exactly this and not any ``ValueError`` a bug might raise.
+    """
+
+
 def evaluation_report(
     evaluatie: Tussenevaluatie,
     *,
@@ -134,7 +142,9 @@ def evaluation_report(
     snapshot = snapshot_at(moment, programma_id=programma_id)
     state = programma_state(snapshot, programma_id)
     if state is None:
-        raise ValueError("the programme did not exist at the peildatum")
+        raise ProgrammeNotAtPeildatum(
+            f"programme {programma_id} did not exist on {peildatum:%Y-%m-%d}"
+        )
     before = snapshot_at(end_of_day(basisdatum), programma_id=programma_id)
     comparison = compare(
         end_of_day(basisdatum),

@@ -20,7 +20,7 @@ from .models import Tussenevaluatie
 from .pdf import PdfRenderError
 from .permissions import can_change, can_finalise
 from .report import build_report, report_html, report_pdf
-from .selectors import tussenevaluatie_list
+from .selectors import ProgrammeNotAtPeildatum, tussenevaluatie_list
 
 logger = logging.getLogger(__name__)
 
@@ -172,7 +172,7 @@ class TussenevaluatiePreviewView(RoleRequiredMixin, EvaluatieMixin, View):
         evaluatie = self.evaluatie
         try:
             report = build_report(evaluatie, user=request.user)
-        except ValueError:
+        except ProgrammeNotAtPeildatum:
             messages.error(
                 request, _("Op de peildatum bestond het programma nog niet.")
             )
@@ -208,7 +208,7 @@ class TussenevaluatiePdfView(RoleRequiredMixin, EvaluatieMixin, View):
             logger.warning("Evaluation PDF %s failed: %s", evaluatie.pk, exc)
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             return redirect("evaluatie:detail", pk=evaluatie.pk)
-        except ValueError:
+        except ProgrammeNotAtPeildatum:
             messages.error(
                 request, _("Op de peildatum bestond het programma nog niet.")
             )
@@ -233,13 +233,13 @@ class TussenevaluatieFinaliseView(ConceptOnlyMixin, ServiceFormView):
             result = services.tussenevaluatie_finalise(
                 tussenevaluatie=self.evaluatie, user=self.request.user
             )
-        except (PdfRenderError, ValueError, ValidationError) as exc:
+        except (PdfRenderError, ProgrammeNotAtPeildatum, ValidationError) as exc:
             security_event(
                 self.request, "evaluation_finalise", obj=target, result="failed"
             )
             if isinstance(exc, PdfRenderError):
                 raise ValidationError(str(exc)) from exc
-            if isinstance(exc, ValueError):
+            if isinstance(exc, ProgrammeNotAtPeildatum):
                 raise ValidationError(NIET_OP_PEILDATUM) from exc
             raise
         security_event(
@@ -258,7 +258,7 @@ class TussenevaluatieFinaliseView(ConceptOnlyMixin, ServiceFormView):
         problems = services.finalisation_problems(evaluatie)
         try:
             report = build_report(evaluatie, user=self.request.user)
-        except ValueError:
+        except ProgrammeNotAtPeildatum:
             report = None
             problems.append(NIET_OP_PEILDATUM)
         return super().get_context_data(

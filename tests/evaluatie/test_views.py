@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -75,3 +77,37 @@ def test_a_peildatum_before_the_basisdatum_is_refused_in_dutch(
         response.content.decode()
     )
     assert not Tussenevaluatie.objects.exists()
+
+
+def test_a_bug_in_building_the_report_is_not_shown_as_a_missing_programme(
+    client, beleidsmedewerker, monkeypatch
+):
+    """Only the named error means 'the programme did not exist yet'; any other
+    exception is a bug and must not reach the person as that message."""
+    from evaluatie import views
+    from tests.factories import TussenevaluatieFactory
+
+    evaluatie = TussenevaluatieFactory()
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug, not the peildatum")
+
+    monkeypatch.setattr(views, "build_report", broken)
+    client.force_login(beleidsmedewerker)
+    with pytest.raises(ValueError, match="a bug"):
+        client.get(reverse("evaluatie:preview", args=[evaluatie.pk]))
+
+
+def test_a_peildatum_before_the_programme_existed_is_said_in_dutch(
+    client, beleidsmedewerker
+):
+    from tests.factories import TussenevaluatieFactory
+
+    evaluatie = TussenevaluatieFactory(peildatum=datetime.date(2001, 1, 1))
+    client.force_login(beleidsmedewerker)
+    response = client.get(
+        reverse("evaluatie:preview", args=[evaluatie.pk]), follow=True
+    )
+    assert "Op de peildatum bestond het programma nog niet." in (
+        response.content.decode()
+    )

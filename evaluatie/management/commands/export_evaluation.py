@@ -9,6 +9,7 @@ from evaluatie.constants import EvaluatieStatus
 from evaluatie.models import Tussenevaluatie
 from evaluatie.pdf import PdfRenderError
 from evaluatie.report import build_report, report_pdf
+from evaluatie.selectors import ProgrammeNotAtPeildatum
 from pijlers.history import system_user
 from pijlers.models import Programma
 
@@ -73,7 +74,7 @@ class Command(BaseCommand):
             ) from exc
         except (PdfRenderError, ValidationError) as exc:
             raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
-        except ValueError as exc:
+        except ProgrammeNotAtPeildatum as exc:
             raise CommandError(
                 f"The programme did not exist yet on {peildatum:%Y-%m-%d}."
             ) from exc
