@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from .constants import Rol
+from beveiliging.constants import Rol
 
 
 def role(request) -> dict:

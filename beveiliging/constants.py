@@ -17,6 +17,19 @@ class Tweestapsstatus(models.TextChoices):
 # Backup codes made at a time; each works once.
 BACKUP_CODE_COUNT = 10
 
+
+class Rol(models.TextChoices):
+    """The roles of the design; each is a Django group of the same name.
+
+    Here, on the ground floor, so that every app (this one included) names a
+    role by this class rather than by a string of its own.
+    """
+
+    BELEIDSMEDEWERKER = "beleidsmedewerker", _("beleidsmedewerker")
+    GRIFFIE = "griffie", _("griffie")
+    COORDINATOR = "coordinator", _("coördinator")
+
+
 # Roles that bring access to the admin with them, as `create_user` does: a
 # coordinator manages the programme structure there.
-STAFF_ROLES = frozenset({"coordinator"})
+STAFF_ROLES = frozenset({Rol.COORDINATOR})

@@ -1,7 +1,7 @@
 import pytest
 from django.db import connection
 
-from actieprogramma.constants import Rol
+from beveiliging.constants import Rol
 from tests.factories import UserFactory
 
 

@@ -22,8 +22,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from actieprogramma.constants import Rol
 from beveiliging import services as beveiliging_services
+from beveiliging.constants import Rol
 from evaluatie.admin import TussenevaluatieAdmin
 from evaluatie.constants import EvaluatieStatus
 from evaluatie.models import Bevinding, Tussenevaluatie

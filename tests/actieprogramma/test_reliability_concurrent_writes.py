@@ -27,9 +27,9 @@ from django.test import Client
 from django.urls import reverse
 
 from actieprogramma import errors
-from actieprogramma.constants import Rol
 from acties import import_views
 from acties.models import Actie, Voortgangsupdate
+from beveiliging.constants import Rol
 from pijlers import transactions
 from pijlers.history_chain import LOCK_KEY
 from pijlers.views import ServiceFormView

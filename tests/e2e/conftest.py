@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from actieprogramma.constants import Rol
+from beveiliging.constants import Rol
 from tests.factories import PASSWORD, UserFactory
 
 # Playwright's synchronous API runs an event loop in the test thread; Django's

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from actieprogramma.accounts import user_create_with_role
-from actieprogramma.constants import Rol
+from beveiliging.constants import Rol
 
 DEMO_USERS = {
     Rol.BELEIDSMEDEWERKER: ("demo-beleidsmedewerker", "Bea", "Beleid (demo)"),

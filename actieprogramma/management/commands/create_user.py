@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from actieprogramma.accounts import user_create_with_role
-from actieprogramma.constants import Rol
+from beveiliging.constants import Rol
 
 
 class Command(BaseCommand):
