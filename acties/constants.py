@@ -39,3 +39,49 @@ class RaadsopdrachtStatus(models.TextChoices):
     IN_UITVOERING = "in_uitvoering", _("in uitvoering")
     AFDOENING_VOORGESTELD = "afdoening_voorgesteld", _("afdoening voorgesteld")
     AFGEDAAN = "afgedaan", _("afgedaan")
+
+
+# What the import reads (acties/imports.py), per kind of file: (label, required
+# columns, optional columns, columns of the export that are read past). Here, so
+# that the upload form offers the kinds without importing the importer.
+IMPORT_KINDS = {
+    "acties": (
+        _("Acties"),
+        ["code"],
+        ["actielijn", "titel", "omschrijving", "status", "voortgang", "trekker",
+         "partners", "gepland_start", "gepland_eind", "uitbuiting", "doelgroep",
+         "budget"],
+        ["id", "voorbeeld"],
+    ),
+    "voortgangsupdates": (
+        _("Voortgangsupdates"), ["actie", "datum", "tekst"], [], ["id"],
+    ),
+    "metingen": (
+        _("Metingen van indicatoren"),
+        ["actie", "indicator", "datum", "waarde"],
+        ["toelichting"],
+        ["id"],
+    ),
+}  # fmt: skip
+
+
+# The forms of exploitation and target groups: a choice each in forms and
+# filters, a boolean column each on the action.
+UITBUITING_CHOICES = [
+    ("seksueel", _("seksuele uitbuiting")),
+    ("arbeid", _("arbeidsuitbuiting")),
+    ("crimineel", _("criminele uitbuiting")),
+]
+UITBUITING_FIELDS = {
+    "seksueel": "seksuele_uitbuiting",
+    "arbeid": "arbeidsuitbuiting",
+    "crimineel": "criminele_uitbuiting",
+}
+DOELGROEP_CHOICES = [
+    ("minderjarig", _("minderjarigen")),
+    ("meerderjarig", _("meerderjarigen")),
+]
+DOELGROEP_FIELDS = {
+    "minderjarig": "doelgroep_minderjarig",
+    "meerderjarig": "doelgroep_meerderjarig",
+}

@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from pijlers.models import Actielijn, Pijler, Programma
 
-from .constants import ActieStatus, RaadsopdrachtSoort, RaadsopdrachtStatus
+from .constants import (
+    DOELGROEP_CHOICES,
+    DOELGROEP_FIELDS,
+    UITBUITING_CHOICES,
+    UITBUITING_FIELDS,
+    ActieStatus,
+    RaadsopdrachtSoort,
+    RaadsopdrachtStatus,
+)
 from .models import Actie, Organisatie, Raadsopdracht
 from .selectors import (
     current_programma,
@@ -14,24 +22,6 @@ from .selectors import (
     raadsopdracht_in_programma_q,
 )
 
-UITBUITING_CHOICES = [
-    ("seksueel", _("seksuele uitbuiting")),
-    ("arbeid", _("arbeidsuitbuiting")),
-    ("crimineel", _("criminele uitbuiting")),
-]
-UITBUITING_FIELDS = {
-    "seksueel": "seksuele_uitbuiting",
-    "arbeid": "arbeidsuitbuiting",
-    "crimineel": "criminele_uitbuiting",
-}
-DOELGROEP_CHOICES = [
-    ("minderjarig", _("minderjarigen")),
-    ("meerderjarig", _("meerderjarigen")),
-]
-DOELGROEP_FIELDS = {
-    "minderjarig": "doelgroep_minderjarig",
-    "meerderjarig": "doelgroep_meerderjarig",
-}
 JA_NEE = [("ja", _("ja")), ("nee", _("nee"))]
 # Longer search text finds nothing more, and SQLite refuses a LIKE pattern of
 # more than 50,000 bytes.

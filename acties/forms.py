@@ -9,13 +9,15 @@ from pijlers.forms import (
     ReasonForm,
 )
 from pijlers.merge import MergeFormMixin
+from pijlers.selectors import programma_list
 
-from .constants import RaadsopdrachtStatus
-from .filters import (
+from .constants import (
     DOELGROEP_CHOICES,
     DOELGROEP_FIELDS,
+    IMPORT_KINDS,
     UITBUITING_CHOICES,
     UITBUITING_FIELDS,
+    RaadsopdrachtStatus,
 )
 from .models import (
     Actie,
@@ -370,10 +372,6 @@ class ImportForm(NoVictimDataMixin, forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from pijlers.selectors import programma_list
-
-        from .imports import KINDS
-
         super().__init__(*args, **kwargs)
-        self.fields["soort"].choices = [(k, v[0]) for k, v in KINDS.items()]
+        self.fields["soort"].choices = [(k, v[0]) for k, v in IMPORT_KINDS.items()]
         self.fields["programma"].queryset = programma_list()

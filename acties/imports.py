@@ -23,47 +23,25 @@ import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from pijlers.export import FORMULA_PREFIXES
 from pijlers.models import Actielijn, Programma
 
 from . import services
-from .constants import ActieStatus
-from .filters import (
+from .constants import (
     DOELGROEP_CHOICES,
     DOELGROEP_FIELDS,
     UITBUITING_CHOICES,
     UITBUITING_FIELDS,
+    ActieStatus,
 )
+from .constants import IMPORT_KINDS as KINDS
 from .forms import ActieForm, MetingForm, VoortgangsupdateForm
 from .models import Actie, Indicator, Meting, Organisatie, Voortgangsupdate
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
 LIST_SEPARATOR = "|"
-
-# kind: (label, required columns, optional columns, columns of the export that
-# are read past)
-KINDS = {
-    "acties": (
-        gettext_lazy("Acties"),
-        ["code"],
-        ["actielijn", "titel", "omschrijving", "status", "voortgang", "trekker",
-         "partners", "gepland_start", "gepland_eind", "uitbuiting", "doelgroep",
-         "budget"],
-        ["id", "voorbeeld"],
-    ),
-    "voortgangsupdates": (
-        gettext_lazy("Voortgangsupdates"), ["actie", "datum", "tekst"], [], ["id"],
-    ),
-    "metingen": (
-        gettext_lazy("Metingen van indicatoren"),
-        ["actie", "indicator", "datum", "waarde"],
-        ["toelichting"],
-        ["id"],
-    ),
-}  # fmt: skip
 
 
 class ImportFileError(Exception):

@@ -31,7 +31,7 @@ from pijlers.export import neutralise
 from pijlers.models import Actielijn, Pijler, Programma
 
 from . import services
-from .filters import DOELGROEP_FIELDS, UITBUITING_FIELDS
+from .constants import DOELGROEP_FIELDS, UITBUITING_FIELDS
 from .models import (
     Actie,
     Indicator,
