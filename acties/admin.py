@@ -83,8 +83,19 @@ class OrganisatieAdmin(AuditedAdmin):
     search_fields = ["naam", "afkorting"]
 
 
+class ActieAdminForm(ReasonForm):
+    def clean(self):
+        cleaned = super().clean()
+        # The programme is not on the page: it follows the action line, and
+        # the model's own check compares the two.
+        if cleaned.get("actielijn") is not None:
+            self.instance.programma_id = cleaned["actielijn"].programma_id
+        return cleaned
+
+
 @admin.register(Actie)
 class ActieAdmin(AuditedAdmin):
+    form = ActieAdminForm
     list_display = ["code", "titel", "actielijn", "status", "voortgang", "trekker"]
     list_filter = ["programma", "actielijn", "status", "is_voorbeeld"]
     search_fields = ["code", "titel", "omschrijving"]

@@ -8,7 +8,7 @@ from pijlers.forms import (
     NoVictimDataMixin,
     ReasonForm,
 )
-from pijlers.merge import MergeFormMixin
+from pijlers.merge import MergeFormMixin, history_author
 from pijlers.selectors import programma_list
 
 from .constants import (
@@ -21,6 +21,7 @@ from .constants import (
 )
 from .models import (
     Actie,
+    ActiePartner,
     Indicator,
     Meting,
     Organisatie,
@@ -79,6 +80,10 @@ class ActieForm(MergeFormMixin, NoVictimDataMixin, forms.ModelForm):
 
     # Fields the person changes; the rest of the form is the page's own machinery.
     value_fields = [*Meta.fields, "partners", "uitbuiting", "doelgroep"]
+    merge_columns = {
+        "uitbuiting": list(UITBUITING_FIELDS.values()),
+        "doelgroep": list(DOELGROEP_FIELDS.values()),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,12 +142,20 @@ class ActieForm(MergeFormMixin, NoVictimDataMixin, forms.ModelForm):
             data["partners"] = list(self.cleaned_data.get("partners") or [])
         return data
 
-    def changed_labels(self) -> list[str]:
-        return [
-            str(self.fields[name].label)
-            for name in self.changed_data
-            if name in self.value_fields
-        ]
+    def last_change(self, current, name):
+        """Partners are link records: their own history says who changed them."""
+        if name == "partners":
+            row = (
+                ActiePartner.history.filter(
+                    actie_id=current.pk, history_date__gt=self.merge_base["t"]
+                )
+                .select_related("history_user")
+                .order_by("-history_date", "-history_id")
+                .first()
+            )
+            if row is not None:
+                return history_author(row)
+        return super().last_change(current, name)
 
 
 class VoortgangsupdateForm(MergeFormMixin, ReasonForm, forms.ModelForm):
@@ -216,8 +229,12 @@ class RaadsopdrachtForm(MergeFormMixin, ReasonForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Settling has its own form with date and document; here only the
-        # statuses before it, unless the mandate is already settled.
-        if self.instance.status != RaadsopdrachtStatus.AFGEDAAN:
+        # statuses before it, unless the mandate is already settled, or was
+        # when this person opened the page (someone may have reopened it since:
+        # the status this person left alone must still be a valid choice).
+        remembered = (self.merge_base or {}).get("v", {}).get("status")
+        settled = RaadsopdrachtStatus.AFGEDAAN in (self.instance.status, remembered)
+        if not settled:
             self.fields["status"].choices = [
                 choice
                 for choice in self.fields["status"].choices

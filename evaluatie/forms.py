@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pijlers.forms import DateInput, NoVictimDataMixin, ReasonForm
-from pijlers.merge import MergeFormMixin
+from pijlers.merge import MergeFormMixin, history_author
 from pijlers.models import Programma
 
 from .models import Bevinding, Tussenevaluatie
@@ -102,9 +102,8 @@ class TussenevaluatieForm(MergeFormMixin, ReasonForm, forms.ModelForm):
                     .order_by("-history_date", "-history_id")
                     .first()
                 )
-                if row is not None and row.history_user is not None:
-                    user = row.history_user
-                    return user.get_full_name() or user.username, row.history_date
+                if row is not None:
+                    return history_author(row)
         return super().last_change(current, name)
 
 

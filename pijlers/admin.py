@@ -136,6 +136,20 @@ class AuditedAdmin(ReadOnlyHistoryAdmin):
 
     form = ReasonForm
 
+    def get_object(self, request, object_id, from_field=None):
+        """On a post, the record locked until the request ends.
+
+        The form compares with the current record (``ReasonForm.clean``) and
+        the save writes only this person's fields; under the row lock, taken
+        after the history chains' lock as every writer takes them, nobody's
+        save slips in between. The admin's views run in a transaction.
+        """
+        obj = super().get_object(request, object_id, from_field=from_field)
+        if obj is None or request.method != "POST":
+            return obj
+        lock_chains(DEFAULT_DB_ALIAS)
+        return type(obj)._default_manager.select_for_update().filter(pk=obj.pk).first()
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if getattr(request, "showing_history", False):

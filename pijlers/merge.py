@@ -16,7 +16,8 @@ reordered list of partners are the same):
 A version rather than a timestamp or counter is remembered because a counter
 can only refuse a stale edit, and refusing makes the second person type again
 or, worse, save the whole form over the first person's work. The merge runs
-under the record's row lock (``MergeServiceFormView``), so no write slips in
+under the record's row lock (``MergeServiceFormView``; the admin locks the row
+when a change is posted, ``pijlers.admin.AuditedAdmin``), so no write slips in
 between comparing and saving.
 """
 
@@ -109,6 +110,41 @@ def _parse_time(value: str | None) -> datetime.datetime | None:
     return datetime.datetime.fromisoformat(value) if value else None
 
 
+def history_author(row) -> tuple[str, datetime.datetime | None]:
+    """Who wrote a history row and when, as the conflict page names them."""
+    if row is None:
+        return _("iemand anders"), None
+    user = row.history_user
+    who = (user.get_full_name() or user.username) if user else _("iemand anders")
+    return who, row.history_date
+
+
+def _short(text: str, limit: int = 120) -> str:
+    """A long value once in full (the table), in a choice's label only begun."""
+    if len(text) <= limit:
+        return text
+    return _("%(begin)s… (in de tabel voluit)") % {"begin": text[:limit].rstrip()}
+
+
+def _conflict_from(stored: dict) -> Conflict:
+    """A conflict as a version token keeps it; tolerant of older tokens."""
+    return Conflict(
+        name=str(stored.get("name", "")),
+        label=str(stored.get("label", "")),
+        theirs=str(stored.get("theirs", "")),
+        mine=str(stored.get("mine", "")),
+        by=str(stored.get("by", "")),
+        at=_parse_time(stored.get("at")),
+    )
+
+
+def when_text(moment: datetime.datetime | None) -> str:
+    """A moment as the conflict page writes it: '1 december 2026 om 13:17'."""
+    if moment is None:
+        return ""
+    return formats.date_format(timezone.localtime(moment), "j F Y \\o\\m H:i")
+
+
 def _display(field: forms.Field, value) -> str:
     """A cleaned value as a person reads it."""
     if value in (None, "", [], ()):
@@ -119,6 +155,8 @@ def _display(field: forms.Field, value) -> str:
         return ", ".join(_display(field, v) for v in value) or _("(leeg)")
     if isinstance(value, datetime.date):
         return formats.date_format(value, "j F Y")
+    if isinstance(value, decimal.Decimal | int | float) and not isinstance(value, bool):
+        return formats.number_format(value, use_l10n=True)
     choices = getattr(field, "choices", None)
     if choices is not None and not isinstance(value, models.Model):
         labels = {str(key): label for key, label in choices}
@@ -155,8 +193,7 @@ class MergeFormMixin:
             self.merge_base = self._load(self.data.get(self.add_prefix(BASIS)))
             if self.merge_base is not None:
                 self.conflicts = [
-                    Conflict(**{**c, "at": _parse_time(c["at"])})
-                    for c in self.merge_base.get("c", [])
+                    _conflict_from(c) for c in self.merge_base.get("c", [])
                 ]
         self._add_choices()
 
@@ -179,11 +216,7 @@ class MergeFormMixin:
 
     def raw_values(self) -> dict:
         """The fields' values as an unbound form of this record shows them."""
-        return {
-            name: _serialise(self[name].value())
-            for name in self.merge_fields
-            if name in self.fields
-        }
+        return {name: _serialise(self[name].value()) for name in self.merge_fields}
 
     def snapshot(
         self, *, values: dict | None = None, conflicts: Iterable[Conflict] = ()
@@ -236,22 +269,21 @@ class MergeFormMixin:
         """A required choice per conflicting field, first in the form."""
         added = {}
         for conflict in self.conflicts:
-            when = (
-                formats.date_format(timezone.localtime(conflict.at), "j F Y H:i")
-                if conflict.at
-                else ""
-            )
+            when = when_text(conflict.at)
             theirs = _("De waarde van %(by)s%(when)s: %(value)s") % {
                 "by": conflict.by,
                 "when": f" ({when})" if when else "",
-                "value": conflict.theirs,
+                "value": _short(conflict.theirs),
             }
             added[CHOICE_PREFIX + conflict.name] = forms.ChoiceField(
                 label=_("Welke waarde van ‘%(label)s’ blijft?")
                 % {"label": conflict.label},
                 choices=[
                     (THEIRS, theirs),
-                    (MINE, _("Uw waarde: %(value)s") % {"value": conflict.mine}),
+                    (
+                        MINE,
+                        _("Uw waarde: %(value)s") % {"value": _short(conflict.mine)},
+                    ),
                 ],
                 widget=forms.RadioSelect,
                 required=True,
@@ -294,6 +326,32 @@ class MergeFormMixin:
                 self.cleaned_data[name] = self._base_value(name)
         return super().clean()
 
+    def _post_clean(self):
+        """Validate the record as this person's save would leave it.
+
+        A ModelForm writes every field into its instance and validates that;
+        fields this person left alone are validated with the values the record
+        has now (a colleague may have changed them since), so that nobody gets
+        an error about a field they did not touch.
+        """
+        if self.merge_base is None or not hasattr(self, "cleaned_data"):
+            return super()._post_clean()
+        columns = {f.name for f in self.instance._meta.concrete_fields}
+        untouched = {
+            name: self.cleaned_data[name]
+            for name in self.merge_fields
+            if name in columns
+            and name in self.cleaned_data
+            and name in self.merge_base["v"]
+            and not self._differs_from_base(name)
+        }
+        for name in untouched:
+            self.cleaned_data[name] = getattr(self.instance, name)
+        try:
+            super()._post_clean()
+        finally:
+            self.cleaned_data.update(untouched)
+
     def merge(
         self, current: models.Model, *, keep_theirs_on_conflict: bool = False
     ) -> list[str]:
@@ -312,10 +370,12 @@ class MergeFormMixin:
             field = self.fields[name]
             mine = _canonical(self.cleaned_data[name])
             theirs = _canonical(_clean_raw(field, now_values.get(name)))
-            # A field the page did not have when it was opened (added since):
-            # nothing is known of it, so it counts as changed if it differs.
-            remembered = name in self.merge_base["v"]
-            base = _canonical(self._base_value(name)) if remembered else theirs
+            if name not in self.merge_base["v"]:
+                # The page did not have this field when it was opened (a
+                # finding for a pillar added since, a field added by an
+                # upgrade): what it posts is no choice of this person's.
+                continue
+            base = _canonical(self._base_value(name))
             if mine in (base, theirs):
                 continue  # untouched, or the same change twice
             if theirs == base:
@@ -344,11 +404,16 @@ class MergeFormMixin:
             at=at,
         )
 
+    # Form fields that stand for several columns of the record, by form field:
+    # a change of any of them is a change of the field.
+    merge_columns: dict[str, list[str]] = {}
+
     def last_change(self, current: models.Model, name: str):
         """Who last changed field ``name`` since the page was opened, and when.
 
-        From the record's history; a field that is not a column of the record
-        (partners, findings) is attributed to the record's newest change.
+        From the record's history; a field that is no column of the record
+        and has no ``merge_columns`` is attributed to the record's newest
+        change (a form may know better and override this).
         """
         since = datetime.datetime.fromisoformat(self.merge_base["t"])
         rows = list(
@@ -356,24 +421,27 @@ class MergeFormMixin:
             .select_related("history_user")
             .order_by("history_date", "history_id")
         )
-        try:
-            attname = current._meta.get_field(name).attname
-        except FieldDoesNotExist:  # not a column: the newest change
-            attname = None
+        attnames = self.merge_columns.get(name)
+        if attnames is None:
+            try:
+                attnames = [current._meta.get_field(name).attname]
+            except FieldDoesNotExist:  # not a column: the newest change
+                attnames = []
         row = rows[-1] if rows else None
-        if attname is not None and rows:
+        if attnames and rows:
             before = current.history.filter(history_date__lte=since).first()
-            previous = getattr(before, attname, None) if before else None
+
+            def values(version):
+                return (
+                    [getattr(version, a, None) for a in attnames] if version else None
+                )
+
+            previous = values(before)
             for candidate in rows:
-                value = getattr(candidate, attname, None)
-                if value != previous:
+                if values(candidate) != previous:
                     row = candidate
-                previous = value
-        if row is None:
-            return _("iemand anders"), None
-        user = row.history_user
-        who = (user.get_full_name() or user.username) if user else _("iemand anders")
-        return who, row.history_date
+                previous = values(candidate)
+        return history_author(row)
 
     def merged_initial(self, current_values: dict) -> dict:
         """The page after a conflict: others' changes taken along, this person's

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models, transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
@@ -73,8 +73,13 @@ class MergeServiceFormView(ServiceFormView):
             with transaction.atomic(using=DEFAULT_DB_ALIAS):
                 lock_chains(DEFAULT_DB_ALIAS)
                 current = (
-                    type(record)._default_manager.select_for_update().get(pk=record.pk)
+                    type(record)
+                    ._default_manager.select_for_update()
+                    .filter(pk=record.pk)
+                    .first()
                 )
+                if current is None:
+                    raise Http404(_("Dit record is intussen verwijderd."))
                 fields = form.merge(current)
                 result = (
                     self.perform(form, current=current, fields=fields)

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from acties.models import Organisatie
-from tests.factories import OrganisatieFactory, UserFactory
+from acties.models import Actie, Organisatie
+from tests.factories import ActielijnFactory, OrganisatieFactory, UserFactory
 from tests.forms import form_data, opened_form
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,54 @@ def test_a_field_both_changed_is_refused_once_and_names_the_other_value(
     assert bram.post(url, again).status_code == 302
     organisatie.refresh_from_db()
     assert (organisatie.naam, organisatie.afkorting) == ("Politie Haaglanden", "PH")
+
+
+def test_a_save_that_lands_while_the_page_is_posted_is_not_overwritten(
+    organisatie, monkeypatch
+):
+    """The admin locks the record before it compares: another person's save
+    that comes in just before is seen as a conflict, never silently lost."""
+    import pijlers.admin
+
+    anna, bram = coordinator("anna"), coordinator("bram")
+    url = change_url(organisatie)
+    bram_form = opened_form(bram, url)
+    anna_form = opened_form(anna, url)
+    anna_form.update(naam="Politie Den Haag", wijzigingsreden="Korter")
+    real_lock = pijlers.admin.lock_chains
+
+    def anna_saves_first(using):
+        monkeypatch.setattr(pijlers.admin, "lock_chains", real_lock)
+        assert anna.post(url, anna_form).status_code == 302
+        real_lock(using)
+
+    monkeypatch.setattr(pijlers.admin, "lock_chains", anna_saves_first)
+    bram_form.update(naam="Politie Haaglanden", wijzigingsreden="Regio")
+    response = bram.post(url, bram_form)
+    assert response.status_code == 200
+    assert "heeft dit veld intussen gewijzigd" in response.content.decode()
+    assert Organisatie.objects.get(pk=organisatie.pk).naam == "Politie Den Haag"
+
+
+def test_an_action_can_be_added_in_the_admin(world_for_admin):
+    client = coordinator("anna")
+    url = reverse("admin:acties_actie_add")
+    data = opened_form(client, url)
+    data.update(
+        actielijn=str(world_for_admin.pk),
+        code="9.1",
+        titel="Nieuw in het beheer",
+        status="gepland",
+        voortgang="0",
+        wijzigingsreden="Aangemaakt in het beheer",
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    actie = Actie.objects.get(code="9.1")
+    assert actie.programma_id == world_for_admin.programma_id
+    assert actie.history.get().history_change_reason == "Aangemaakt in het beheer"
+
+
+@pytest.fixture
+def world_for_admin():
+    return ActielijnFactory()

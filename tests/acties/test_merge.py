@@ -411,3 +411,91 @@ def test_the_action_page_dates_the_last_change_from_the_history(anna, world):
         )  # fmt: skip
     html = anna.get(reverse("acties:actie-detail", args=[actie.pk])).content.decode()
     assert "<dt>Laatst gewijzigd</dt><dd>1 juni 2025, 10:00 door Dirk Vos</dd>" in html
+
+
+# --- edges found in review --------------------------------------------------------
+
+
+def test_a_field_the_page_did_not_have_is_not_written(world):
+    """A pillar added while Anna's page was open: her page has no finding for
+    it, so her save must not remove the one Bram wrote there."""
+    from tests.factories import PijlerFactory
+
+    evaluatie = world["evaluatie"]
+    anna, bram = _people_for("tussenevaluatie")
+    url = reverse("evaluatie:update", args=[evaluatie.pk])
+    anna_form = opened_form(anna, url)
+    nieuwe_pijler = PijlerFactory(programma=world["programma"], naam="Nieuw")
+    bram_form = opened_form(bram, url)
+    bram_form[f"pijler_{nieuwe_pijler.pk}"] = "Bevinding van Bram"
+    assert bram.post(url, bram_form).status_code == 302
+
+    anna_form["samenvatting"] = "Samenvatting van Anna"
+    assert anna.post(url, anna_form).status_code == 302
+    assert Bevinding.objects.get(pijler=nieuwe_pijler).tekst == "Bevinding van Bram"
+    evaluatie.refresh_from_db()
+    assert evaluatie.samenvatting == "Samenvatting van Anna"
+
+
+def test_a_mandate_reopened_meanwhile_keeps_its_new_status(world):
+    opdracht = world["raadsopdracht"]
+    opdracht.status = "afgedaan"
+    opdracht.afgedaan_op = datetime.date(2026, 1, 5)
+    opdracht.afdoeningsdocument = "BOW/2026.1"
+    opdracht.save()
+    first, second = _people_for("raadsopdracht")
+    url = reverse("acties:raadsopdracht-update", args=[opdracht.pk])
+    first_form, second_form = opened_form(first, url), opened_form(second, url)
+    second_form.update(status="in_uitvoering", reden="Toch nog niet klaar")
+    assert second.post(url, second_form).status_code == 302
+
+    # The first person only sets a deadline; the status they left alone was
+    # 'afgedaan' on their page and must not be refused or written back.
+    first_form.update(deadline="2027-03-31", reden="Termijn afgesproken")
+    response = first.post(url, first_form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    opdracht.refresh_from_db()
+    assert (opdracht.status, opdracht.deadline) == (
+        "in_uitvoering",
+        datetime.date(2027, 3, 31),
+    )
+
+
+def test_a_record_deleted_while_its_page_was_open_is_a_404(anna, world, monkeypatch):
+    import pijlers.views
+
+    organisatie = OrganisatieFactory(naam="Verdwijnt")
+    url = reverse("acties:organisatie-update", args=[organisatie.pk])
+    data = opened_form(anna, url)
+    data["naam"] = "Nog even"
+    real_lock = pijlers.views.lock_chains
+
+    def deleted_first(using):
+        Organisatie.objects.filter(pk=organisatie.pk).delete()
+        real_lock(using)
+
+    monkeypatch.setattr(pijlers.views, "lock_chains", deleted_first)
+    assert anna.post(url, data).status_code == 404
+
+
+def test_conflicting_numbers_read_in_dutch_and_partners_name_who_changed_them(
+    anna, bram, world
+):
+    actie = world["actie"]
+    om = OrganisatieFactory(naam="Openbaar Ministerie")
+    carla = person("beleidsmedewerker", "Carla")
+    url = edit_url(actie)
+    anna_form, bram_form = opened_form(anna, url), opened_form(bram, url)
+    carla_form = opened_form(carla, url)
+    carla_form.update(partners=[str(om.pk)], reden="OM erbij")
+    assert carla.post(url, carla_form).status_code == 302
+    anna_form.update(budget="1500.5", reden="Begroting")
+    assert anna.post(url, anna_form).status_code == 302
+
+    bram_form.update(budget="2500", partners=[], reden="Zonder OM")
+    bram_form["partners"] = [str(world["organisatie"].pk)]
+    html = bram.post(url, bram_form).content.decode()
+    assert "1500,50" in html
+    table = html[html.index("Velden die u allebei wijzigde") :]
+    partners_row = table[table.index("Partners") :]
+    assert "Carla" in partners_row[: partners_row.index("</tr>")]
