@@ -8,7 +8,7 @@ from pijlers.forms import (
     NoVictimDataMixin,
     ReasonForm,
 )
-from pijlers.merge import MergeFormMixin, history_author
+from pijlers.merge import MergeFormMixin
 from pijlers.selectors import programma_list
 
 from .constants import (
@@ -145,16 +145,9 @@ class ActieForm(MergeFormMixin, NoVictimDataMixin, forms.ModelForm):
     def last_change(self, current, name):
         """Partners are link records: their own history says who changed them."""
         if name == "partners":
-            row = (
-                ActiePartner.history.filter(
-                    actie_id=current.pk, history_date__gt=self.merge_base["t"]
-                )
-                .select_related("history_user")
-                .order_by("-history_date", "-history_id")
-                .first()
-            )
-            if row is not None:
-                return history_author(row)
+            found = self.newest_change(ActiePartner.history.filter(actie_id=current.pk))
+            if found is not None:
+                return found
         return super().last_change(current, name)
 
 

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import (
-    MaxLengthValidator,
     MaxValueValidator,
     MinValueValidator,
 )
@@ -18,6 +17,7 @@ from pijlers.validators import (
     MAX_RAADSTEKST,
     MAX_TOELICHTING,
     MAX_VOORTGANGSUPDATE,
+    limited_text,
 )
 
 from .constants import (
@@ -77,12 +77,11 @@ class Actie(models.Model):
         _("code"), max_length=20, help_text=_("uniek binnen het programma, bijv. 4.1")
     )
     titel = models.CharField(_("titel"), max_length=250)
-    omschrijving = models.TextField(
+    omschrijving = limited_text(
         _("omschrijving"),
         blank=True,
         help_text=GEEN_PERSOONSGEGEVENS,
-        max_length=MAX_OMSCHRIJVING,
-        validators=[MaxLengthValidator(MAX_OMSCHRIJVING)],
+        limit=MAX_OMSCHRIJVING,
     )
     status = models.CharField(
         _("status"),
@@ -232,11 +231,10 @@ class Voortgangsupdate(models.Model):
         verbose_name=_("actie"),
     )
     datum = models.DateField(_("datum"))
-    tekst = models.TextField(
+    tekst = limited_text(
         _("tekst"),
         help_text=GEEN_PERSOONSGEGEVENS,
-        max_length=MAX_VOORTGANGSUPDATE,
-        validators=[MaxLengthValidator(MAX_VOORTGANGSUPDATE)],
+        limit=MAX_VOORTGANGSUPDATE,
     )
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -309,12 +307,11 @@ class Meting(models.Model):
     )
     datum = models.DateField(_("datum"))
     waarde = models.DecimalField(_("waarde"), max_digits=14, decimal_places=2)
-    toelichting = models.TextField(
+    toelichting = limited_text(
         _("toelichting"),
         blank=True,
         help_text=GEEN_PERSOONSGEGEVENS,
-        max_length=MAX_TOELICHTING,
-        validators=[MaxLengthValidator(MAX_TOELICHTING)],
+        limit=MAX_TOELICHTING,
     )
     toelichting_openbaar = models.BooleanField(
         _("toelichting openbaar"),
@@ -358,11 +355,10 @@ class Raadsopdracht(models.Model):
         _("nummer"), max_length=40, help_text=_("bijvoorbeeld H.4 of beslispunt III")
     )
     titel = models.CharField(_("titel"), max_length=250)
-    tekst = models.TextField(
+    tekst = limited_text(
         _("tekst"),
         blank=True,
-        max_length=MAX_RAADSTEKST,
-        validators=[MaxLengthValidator(MAX_RAADSTEKST)],
+        limit=MAX_RAADSTEKST,
     )
     indieners = models.CharField(_("indiener(s)"), max_length=250, blank=True)
     datum_aangenomen = models.DateField(_("aangenomen op"), null=True, blank=True)
@@ -393,11 +389,10 @@ class Raadsopdracht(models.Model):
         default=RaadsopdrachtStatus.OPEN,
     )
     deadline = models.DateField(_("uiterste datum"), null=True, blank=True)
-    afdoening_toelichting = models.TextField(
+    afdoening_toelichting = limited_text(
         _("toelichting op de afdoening"),
         blank=True,
-        max_length=MAX_LANGE_TOELICHTING,
-        validators=[MaxLengthValidator(MAX_LANGE_TOELICHTING)],
+        limit=MAX_LANGE_TOELICHTING,
     )
     afgedaan_op = models.DateField(_("afgedaan op"), null=True, blank=True)
     afdoeningsdocument = models.CharField(
@@ -473,11 +468,10 @@ class RaadsopdrachtActie(models.Model):
         related_name="raadsopdracht_koppelingen",
         verbose_name=_("actie"),
     )
-    toelichting = models.TextField(
+    toelichting = limited_text(
         _("toelichting"),
         help_text=_("waarom deze actie de opdracht uitvoert"),
-        max_length=MAX_TOELICHTING,
-        validators=[MaxLengthValidator(MAX_TOELICHTING)],
+        limit=MAX_TOELICHTING,
     )
     toelichting_openbaar = models.BooleanField(
         _("toelichting openbaar"),

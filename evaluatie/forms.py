@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pijlers.forms import DateInput, NoVictimDataMixin, ReasonForm
-from pijlers.merge import MergeFormMixin, history_author
+from pijlers.merge import MergeFormMixin
 from pijlers.models import Programma
 
 from .models import Bevinding, Tussenevaluatie
@@ -91,19 +91,13 @@ class TussenevaluatieForm(MergeFormMixin, ReasonForm, forms.ModelForm):
         """A finding is a record of its own: its history says who wrote it."""
         for (soort, pk), field_name in self.bevinding_keys:
             if field_name == name:
-                since = self.merge_base["t"]
-                row = (
+                found = self.newest_change(
                     Bevinding.history.filter(
-                        tussenevaluatie_id=current.pk,
-                        **{f"{soort}_id": pk},
-                        history_date__gt=since,
+                        tussenevaluatie_id=current.pk, **{f"{soort}_id": pk}
                     )
-                    .select_related("history_user")
-                    .order_by("-history_date", "-history_id")
-                    .first()
                 )
-                if row is not None:
-                    return history_author(row)
+                if found is not None:
+                    return found
         return super().last_change(current, name)
 
 

@@ -1,13 +1,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from pijlers.history import tracked_history
 from pijlers.models import Actielijn, Pijler, Programma
-from pijlers.validators import MAX_EVALUATIETEKST
+from pijlers.validators import MAX_EVALUATIETEKST, limited_text
 
 from .constants import EvaluatieStatus
 
@@ -34,23 +33,20 @@ class Tussenevaluatie(models.Model):
         blank=True,
         help_text=_("vergelijkingsdatum; leeg betekent de datum van vaststelling"),
     )
-    samenvatting = models.TextField(
+    samenvatting = limited_text(
         _("samenvatting"),
         blank=True,
-        max_length=MAX_EVALUATIETEKST,
-        validators=[MaxLengthValidator(MAX_EVALUATIETEKST)],
+        limit=MAX_EVALUATIETEKST,
     )
-    conclusies = models.TextField(
+    conclusies = limited_text(
         _("conclusies"),
         blank=True,
-        max_length=MAX_EVALUATIETEKST,
-        validators=[MaxLengthValidator(MAX_EVALUATIETEKST)],
+        limit=MAX_EVALUATIETEKST,
     )
-    aanbevelingen = models.TextField(
+    aanbevelingen = limited_text(
         _("aanbevelingen"),
         blank=True,
-        max_length=MAX_EVALUATIETEKST,
-        validators=[MaxLengthValidator(MAX_EVALUATIETEKST)],
+        limit=MAX_EVALUATIETEKST,
     )
     status = models.CharField(
         _("status"),
@@ -146,10 +142,9 @@ class Bevinding(models.Model):
         null=True,
         blank=True,
     )
-    tekst = models.TextField(
+    tekst = limited_text(
         _("bevindingen"),
-        max_length=MAX_EVALUATIETEKST,
-        validators=[MaxLengthValidator(MAX_EVALUATIETEKST)],
+        limit=MAX_EVALUATIETEKST,
     )
 
     history = tracked_history()

@@ -443,6 +443,20 @@ class MergeFormMixin:
                 previous = values(candidate)
         return history_author(row)
 
+    def newest_change(self, history) -> tuple[str, datetime.datetime] | None:
+        """Who made the newest of ``history``'s rows since the page was opened.
+
+        For fields that are records of their own (partners, findings), whose
+        own history says who changed them.
+        """
+        row = (
+            history.filter(history_date__gt=self.merge_base["t"])
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        return None if row is None else history_author(row)
+
     def merged_initial(self, current_values: dict) -> dict:
         """The page after a conflict: others' changes taken along, this person's
         kept, the reason as typed."""

@@ -1,12 +1,11 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .history import tracked_history
-from .validators import MAX_LANGE_TOELICHTING, MAX_OMSCHRIJVING
+from .validators import MAX_LANGE_TOELICHTING, MAX_OMSCHRIJVING, limited_text
 
 
 class Programma(models.Model):
@@ -40,16 +39,14 @@ class Programma(models.Model):
         blank=True,
         help_text=_("bijvoorbeeld OCW/10808144"),
     )
-    doelstelling = models.TextField(
+    doelstelling = limited_text(
         _("doelstelling"),
-        max_length=MAX_LANGE_TOELICHTING,
-        validators=[MaxLengthValidator(MAX_LANGE_TOELICHTING)],
+        limit=MAX_LANGE_TOELICHTING,
     )
-    omschrijving = models.TextField(
+    omschrijving = limited_text(
         _("omschrijving"),
         blank=True,
-        max_length=MAX_OMSCHRIJVING,
-        validators=[MaxLengthValidator(MAX_OMSCHRIJVING)],
+        limit=MAX_OMSCHRIJVING,
     )
     openbaar = models.BooleanField(
         _("openbare pagina"),
@@ -94,11 +91,10 @@ class Pijler(models.Model):
     )
     volgorde = models.PositiveSmallIntegerField(_("volgorde"))
     naam = models.CharField(_("naam"), max_length=150)
-    omschrijving = models.TextField(
+    omschrijving = limited_text(
         _("omschrijving"),
         blank=True,
-        max_length=MAX_OMSCHRIJVING,
-        validators=[MaxLengthValidator(MAX_OMSCHRIJVING)],
+        limit=MAX_OMSCHRIJVING,
     )
 
     history = tracked_history()
@@ -139,11 +135,10 @@ class Actielijn(models.Model):
     )
     nummer = models.PositiveSmallIntegerField(_("nummer"))
     naam = models.CharField(_("naam"), max_length=150)
-    omschrijving = models.TextField(
+    omschrijving = limited_text(
         _("omschrijving"),
         blank=True,
-        max_length=MAX_OMSCHRIJVING,
-        validators=[MaxLengthValidator(MAX_OMSCHRIJVING)],
+        limit=MAX_OMSCHRIJVING,
     )
     pijlers = models.ManyToManyField(
         Pijler,

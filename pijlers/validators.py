@@ -48,6 +48,8 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 BSN_MESSAGE = _(
@@ -161,8 +163,19 @@ def validate_no_bsn(value) -> None:
 # A model's TextField hands ``max_length`` to its form field, which renders
 # ``maxlength`` and refuses longer text with Django's message stating the limit,
 # but unlike a CharField it does not validate the length itself, so the
-# services' ``full_clean()`` would let it through: each such field also takes a
-# ``MaxLengthValidator`` with the same limit.
+# services' ``full_clean()`` would let it through: ``limited_text`` gives each
+# such field a ``MaxLengthValidator`` with the same limit.
+
+
+def limited_text(verbose_name, *, limit: int, **kwargs) -> models.TextField:
+    """A TextField of at most ``limit`` characters, in forms and in full_clean()."""
+    return models.TextField(
+        verbose_name,
+        max_length=limit,
+        validators=[MaxLengthValidator(limit)],
+        **kwargs,
+    )
+
 
 #: A progress update: a few paragraphs on one action.
 MAX_VOORTGANGSUPDATE = 5_000
