@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from .history_chain import HASH_FIELDS, HashChainedHistory, lock_chains
+from .validators import MAX_REDEN
 
 M = TypeVar("M", bound=models.Model)
 
@@ -104,6 +105,16 @@ def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reden": _("Geef een reden voor deze wijziging.")})
+    if len(reason) > MAX_REDEN:
+        raise ValidationError(
+            {
+                "reden": _(
+                    "De reden is te lang: hooguit %(limit)s tekens (het zijn er nu "
+                    "%(count)s)."
+                )
+                % {"limit": MAX_REDEN, "count": len(reason)}
+            }
+        )
     return reason
 
 

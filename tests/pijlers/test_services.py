@@ -91,3 +91,28 @@ def test_programma_create_writes_history(coordinator):
         coordinator,
         "Nieuw programma vastgesteld",
     )
+
+
+def test_a_reason_longer_than_the_limit_is_refused_and_nothing_written(coordinator):
+    from django.core.exceptions import ValidationError
+
+    from pijlers.validators import MAX_REDEN
+
+    programma = ProgrammaFactory(titel="Oud")
+    rows = programma.history.count()
+    with pytest.raises(ValidationError) as refused:
+        services.programma_update(
+            programma=programma, user=coordinator, reason="r" * (MAX_REDEN + 1),
+            titel="Nieuw",
+        )  # fmt: skip
+    assert refused.value.message_dict["reden"] == [
+        f"De reden is te lang: hooguit {MAX_REDEN} tekens (het zijn er nu "
+        f"{MAX_REDEN + 1})."
+    ]
+    programma.refresh_from_db()
+    assert (programma.titel, programma.history.count()) == ("Oud", rows)
+
+    services.programma_update(
+        programma=programma, user=coordinator, reason="r" * MAX_REDEN, titel="Nieuw"
+    )
+    assert programma.history.first().history_change_reason == "r" * MAX_REDEN
