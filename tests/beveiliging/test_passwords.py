@@ -5,7 +5,6 @@ Through ``AUTH_PASSWORD_VALIDATORS``, so wherever a password is set: the
 """
 
 import io
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -101,13 +100,14 @@ def test_pieces_count_runs_and_repeats_once():
     assert pieces("correct-horse-battery-staple") > 20
 
 
-def test_any_length_is_checked_quickly():
-    start = time.perf_counter()
-    for password in [PASSPHRASES[0] * 40_000, "".join(map(chr, range(0x4E00, 0x9FFF)))]:
-        VarietyPasswordValidator().validate(password)
+def test_only_the_start_of_a_long_password_is_analysed():
+    """The cost is bounded by the analysed length, whatever is pasted."""
+    long_passphrase = PASSPHRASES[0] * 40_000
+    assert pieces(long_passphrase) == pieces(long_passphrase[:256])
+    VarietyPasswordValidator().validate(long_passphrase)
+    VarietyPasswordValidator().validate("".join(map(chr, range(0x4E00, 0x9FFF))))
     with pytest.raises(ValidationError):
         VarietyPasswordValidator().validate("abc" * 100_000)
-    assert time.perf_counter() - start < 1
 
 
 def test_the_help_text_is_dutch_and_shown_with_the_others():
