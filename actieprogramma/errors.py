@@ -72,7 +72,14 @@ def connection_lost(exception: BaseException | None) -> bool:
     if not isinstance(cause, psycopg.OperationalError | psycopg.InterfaceError):
         return False
     code = sqlstate(cause)
-    return code is None or code.startswith("08") or code in LOST_CONNECTION_SQLSTATES
+    if code is not None:
+        return code.startswith("08") or code in LOST_CONNECTION_SQLSTATES
+    # Without a code psycopg speaks of its own state. Only what it says about
+    # the connection is an outage ("server closed the connection", "the
+    # connection is lost", the pool's "couldn't get a connection"); misuse
+    # such as "the cursor is closed" or "another command is already in
+    # progress" is a bug, and a bug is a 500.
+    return "connection" in str(cause).lower()
 
 
 def database_reachable() -> bool:

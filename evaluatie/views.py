@@ -2,6 +2,7 @@ import logging
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -242,10 +243,14 @@ class TussenevaluatieFinaliseView(ConceptOnlyMixin, ServiceFormView):
             if isinstance(exc, ProgrammeNotAtPeildatum):
                 raise ValidationError(NIET_OP_PEILDATUM) from exc
             raise
-        security_event(
-            self.request,
-            "evaluation_finalise",
-            obj=f"{target} sha256={result.pdf_sha256}",
+        # Logged once the finalisation is committed: a request retried after a
+        # deadlock must not log a SHA-256 that was never kept.
+        transaction.on_commit(
+            lambda: security_event(
+                self.request,
+                "evaluation_finalise",
+                obj=f"{target} sha256={result.pdf_sha256}",
+            )
         )
         return result
 

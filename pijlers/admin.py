@@ -127,6 +127,11 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         return True
 
 
+def _lock_first(request) -> None:
+    if request.method not in {"GET", "HEAD", "OPTIONS"}:
+        lock_chains(DEFAULT_DB_ALIAS)
+
+
 class AuditedAdmin(ReadOnlyHistoryAdmin):
     """Admin whose every write leaves a history row with the user and a reason.
 
@@ -136,18 +141,34 @@ class AuditedAdmin(ReadOnlyHistoryAdmin):
 
     form = ReasonForm
 
+    # Every admin page that posts writes history (a change, an addition, a
+    # deletion, a bulk action on the list): it takes the history chains' lock
+    # before it reads, locks or writes any row, as every service does
+    # (``pijlers.history.history_writer``), or it could deadlock with one. The
+    # admin's views run inside the request's transaction, which holds the lock.
+
+    def changeform_view(self, request, *args, **kwargs):
+        _lock_first(request)
+        return super().changeform_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        _lock_first(request)
+        return super().changelist_view(request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        _lock_first(request)
+        return super().delete_view(request, *args, **kwargs)
+
     def get_object(self, request, object_id, from_field=None):
         """On a post, the record locked until the request ends.
 
         The form compares with the current record (``ReasonForm.clean``) and
         the save writes only this person's fields; under the row lock, taken
-        after the history chains' lock as every writer takes them, nobody's
-        save slips in between. The admin's views run in a transaction.
+        after the history chains' lock, nobody's save slips in between.
         """
         obj = super().get_object(request, object_id, from_field=from_field)
         if obj is None or request.method != "POST":
             return obj
-        lock_chains(DEFAULT_DB_ALIAS)
         return type(obj)._default_manager.select_for_update().filter(pk=obj.pk).first()
 
     def get_fieldsets(self, request, obj=None):

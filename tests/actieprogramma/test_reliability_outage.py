@@ -78,6 +78,12 @@ def test_a_lost_connection_is_a_503_even_when_a_probe_gets_through(
         (DatabaseError, psycopg.errors.UndefinedTable('relation "x" does not exist')),
         (OperationalError, psycopg.errors.QueryCanceled("statement timeout")),
         (OperationalError, psycopg.errors.DiskFull("could not extend file")),
+        # psycopg's own complaints about misuse: bugs, not outages.
+        (InterfaceError, psycopg.InterfaceError("the cursor is closed")),
+        (
+            OperationalError,
+            psycopg.OperationalError("another command is already in progress"),
+        ),
     ],
     ids=lambda value: (
         value.__name__

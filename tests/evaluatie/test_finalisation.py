@@ -288,3 +288,22 @@ def test_the_command_applies_the_same_guards(programma, coordinator, tmp_path):
         export(programma, datetime.date(2026, 1, 31), tmp_path)
     assert not Tussenevaluatie.objects.filter(peildatum="2026-01-31").exists()
     assert not (tmp_path / "final.pdf").exists()
+
+
+def test_the_security_log_names_the_stored_pdf_once_the_finalisation_is_committed(
+    client, programma, named_coordinator, caplog, django_capture_on_commit_callbacks
+):
+    evaluatie = draft(programma, named_coordinator)
+    client.force_login(named_coordinator)
+    url = reverse("evaluatie:finalise", args=[evaluatie.pk])
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        assert client.post(url, {"bevestig": "on"}).status_code == 302
+    evaluatie.refresh_from_db()
+    logged = [r for r in caplog.records if r.getMessage() == "evaluation_finalise"]
+    assert logged == []  # not before the commit: a retried request logs nothing
+    for callback in pending:
+        callback()
+    logged = [r for r in caplog.records if r.getMessage() == "evaluation_finalise"]
+    assert [r.object for r in logged] == [
+        f"tussenevaluatie={evaluatie.pk} sha256={evaluatie.pdf_sha256}"
+    ]

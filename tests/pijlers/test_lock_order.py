@@ -94,3 +94,56 @@ def test_a_writer_waiting_for_the_chain_holds_no_lock_on_the_action(write):
         assert saved.titel == "Nieuw"
     else:
         assert Voortgangsupdate.objects.filter(actie=actie, tekst="Overleg").exists()
+
+
+def test_the_admins_bulk_delete_takes_the_chain_lock_before_the_rows(client):
+    """The list's 'delete selected' never passes the change page: it locks the
+    chains first all the same."""
+    from django.test import Client
+
+    from pijlers.models import Pijler
+    from tests.factories import PijlerFactory
+
+    pijler = PijlerFactory()
+    admin_client = Client()
+    admin_client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    holder, probe = _connect(), _connect()
+    holder.execute("BEGIN")
+    holder.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+    answers = []
+
+    def run():
+        try:
+            answers.append(
+                admin_client.post(
+                    "/admin/pijlers/pijler/",
+                    {
+                        "action": "delete_selected",
+                        "_selected_action": [pijler.pk],
+                        "post": "yes",
+                    },
+                ).status_code
+            )
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=run)
+    writer.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not _waiting_for_chain_lock(probe, holder.info.backend_pid):
+            assert time.monotonic() < deadline, "the delete never waited for the lock"
+            time.sleep(0.05)
+        probe.execute("BEGIN")
+        probe.execute(
+            f"SELECT id FROM {Pijler._meta.db_table} WHERE id = %s FOR UPDATE NOWAIT",
+            [pijler.pk],
+        )
+        probe.execute("ROLLBACK")
+    finally:
+        holder.execute("COMMIT")
+        writer.join(timeout=30)
+        holder.close()
+        probe.close()
+    assert answers == [302]
+    assert not Pijler.objects.filter(pk=pijler.pk).exists()
