@@ -87,9 +87,32 @@ class ActieAdminForm(ReasonForm):
     def clean(self):
         cleaned = super().clean()
         # The programme is not on the page: it follows the action line, and
-        # the model's own check compares the two.
-        if cleaned.get("actielijn") is not None:
-            self.instance.programma_id = cleaned["actielijn"].programma_id
+        # the model's own check compares the two. Moving a linked action to
+        # another programme is refused here as the service refuses it.
+        actielijn = cleaned.get("actielijn")
+        if actielijn is not None:
+            if self.instance.pk:
+                stored = Actie.objects.get(pk=self.instance.pk)
+                services.check_move_keeps_links(stored, actielijn.programma_id)
+            self.instance.programma_id = actielijn.programma_id
+        return cleaned
+
+
+class RaadsopdrachtAdminForm(ReasonForm):
+    def clean(self):
+        cleaned = super().clean()
+        # The register's own rule (raadsopdracht_update): a linked mandate
+        # does not move to another programme away from its actions.
+        if self.instance.pk:
+            stored = Raadsopdracht.objects.get(pk=self.instance.pk)
+            services.check_links_stay_in_scope(
+                stored,
+                {
+                    name: cleaned[name]
+                    for name in ("programma", "programmaoverstijgend")
+                    if name in cleaned
+                },
+            )
         return cleaned
 
 
@@ -157,6 +180,7 @@ class MetingAdmin(AuditedAdmin):
 
 @admin.register(Raadsopdracht)
 class RaadsopdrachtAdmin(AuditedAdmin):
+    form = RaadsopdrachtAdminForm
     list_display = [
         "nummer",
         "titel",

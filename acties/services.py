@@ -99,6 +99,7 @@ def actie_update(
         )
     if "actielijn" in values:
         values["programma_id"] = values["actielijn"].programma_id
+        check_move_keeps_links(current, values["programma_id"])
     changes = model_changes(current, values)
     links_changed = False
     if partners is not None:
@@ -109,6 +110,35 @@ def actie_update(
     save_with_history(current, user=user, reason=reason)
     actie.__dict__.update(current.__dict__)
     return True
+
+
+def check_move_keeps_links(actie: Actie, programma_id: int) -> None:
+    """Refuse moving an action to another programme away from its mandates.
+
+    A mandate is linked only to actions of the programmes it belongs to
+    (``linkable_acties``); an action that moves to another programme's line
+    would take its links out of that scope, and a mandate onto the pages of a
+    programme it has nothing to do with.
+    """
+    if programma_id == actie.programma_id:
+        return
+    outside = sorted(
+        koppeling.raadsopdracht.nummer
+        for koppeling in actie.raadsopdracht_koppelingen.select_related("raadsopdracht")
+        if not koppeling.raadsopdracht.programmaoverstijgend
+        and koppeling.raadsopdracht.programma_id != programma_id
+    )
+    if outside:
+        raise ValidationError(
+            {
+                "actielijn": _(
+                    "Deze actie voert raadsopdracht %(nummers)s uit, die bij haar "
+                    "huidige programma hoort. Ontkoppel die eerst, of geef bij de "
+                    "raadsopdracht aan dat zij voor meer programma's geldt."
+                )
+                % {"nummers": ", ".join(outside)}
+            }
+        )
 
 
 @history_writer
@@ -218,11 +248,11 @@ def raadsopdracht_update(
     ):
         # Reopening a settled mandate: it is no longer settled on a date.
         values.setdefault("afgedaan_op", None)
-    _check_links_stay_in_scope(raadsopdracht, values)
+    check_links_stay_in_scope(raadsopdracht, values)
     return update_with_history(raadsopdracht, user=user, reason=reason, **values)
 
 
-def _check_links_stay_in_scope(raadsopdracht: Raadsopdracht, values: dict) -> None:
+def check_links_stay_in_scope(raadsopdracht: Raadsopdracht, values: dict) -> None:
     """Refuse moving a mandate to another programme away from its actions.
 
     Only a change of programme or scope is checked, so that links made before

@@ -270,3 +270,56 @@ def test_the_mandate_form_offers_spanning_programmes_and_the_measurement_a_publi
     assert client.post(url, data).status_code == 302
     world["meting"].refresh_from_db()
     assert world["meting"].toelichting_openbaar
+
+
+# --- moving either side out of the scope (found in review) --------------------------
+
+
+def test_an_action_does_not_move_to_another_programme_away_from_its_mandates(
+    client, beleidsmedewerker, coordinator, two_programmes
+):
+    w = two_programmes
+    link(w["eigen"], w["actie"], beleidsmedewerker)
+    elders_lijn = w["actie_elders"].actielijn
+    with pytest.raises(ValidationError) as refused:
+        services.actie_update(
+            actie=w["actie"], versie=None, actielijn=elders_lijn,
+            user=beleidsmedewerker, reason="Verhuisd",
+        )  # fmt: skip
+    assert "raadsopdracht I uit" in refused.value.message_dict["actielijn"][0]
+
+    client.force_login(beleidsmedewerker)
+    url = reverse("acties:actie-update", args=[w["actie"].pk])
+    data = opened_form(client, url)
+    data.update(actielijn=str(elders_lijn.pk), reden="Verhuisd")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "raadsopdracht I uit" in response.content.decode()
+
+    client.force_login(coordinator)
+    url = reverse("admin:acties_actie_change", args=[w["actie"].pk])
+    data = opened_form(client, url)
+    data.update(actielijn=str(elders_lijn.pk), wijzigingsreden="Verhuisd")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "raadsopdracht I uit" in response.content.decode()
+    w["actie"].refresh_from_db()
+    assert w["actie"].actielijn != elders_lijn
+
+
+def test_the_admin_does_not_move_a_linked_mandate_away_from_its_actions(
+    client, beleidsmedewerker, coordinator, two_programmes
+):
+    w = two_programmes
+    link(w["eigen"], w["actie"], beleidsmedewerker)
+    client.force_login(coordinator)
+    url = reverse("admin:acties_raadsopdracht_change", args=[w["eigen"].pk])
+    data = opened_form(client, url)
+    data.update(
+        programma=str(w["actie_elders"].programma_id), wijzigingsreden="Verhuisd"
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "gekoppeld aan acties van een ander programma" in (response.content.decode())
+    w["eigen"].refresh_from_db()
+    assert w["eigen"].programma_id == w["actie"].programma_id
