@@ -31,7 +31,7 @@ from pijlers.export import neutralise
 from pijlers.models import Actielijn, Pijler, Programma
 
 from . import services
-from .constants import DOELGROEP_FIELDS, UITBUITING_FIELDS
+from .constants import DOELGROEP_FIELDS, UITBUITING_FIELDS, RaadsopdrachtStatus
 from .models import (
     Actie,
     Indicator,
@@ -92,6 +92,14 @@ def programma_mandates(programma: Programma, *, openbaar: bool = False):
     if openbaar:
         mandates = mandates.filter(public_mandate())
     return mandates.distinct().order_by("nummer")
+
+
+def _settlement_note(opdracht, intern: bool) -> str:
+    """How a mandate was carried out: public once the council's register says
+    it is settled; a proposal is an officer's text awaiting the griffie."""
+    if intern or opdracht.status == RaadsopdrachtStatus.AFGEDAAN:
+        return opdracht.afdoening_toelichting
+    return ""
 
 
 def _note(record, intern: bool) -> str:
@@ -197,6 +205,7 @@ def export_programme(programma: Programma, *, intern: bool = False) -> dict:
             {
                 "id": f"raadsopdracht/{r.nummer}",
                 **_pick(r, RAADSOPDRACHT_FIELDS),
+                "afdoening_toelichting": _settlement_note(r, intern),
                 "bij_programma": r.programma_id == programma.pk,
             }
             for r in mandates

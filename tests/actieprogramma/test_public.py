@@ -219,3 +219,30 @@ def test_notes_are_internal_unless_marked_public(client, coordinator, world):
     internal = client.get(url).content.decode()
     assert "Interne-meetnotitie" in internal
     assert "Interne-koppelnotitie" in internal
+
+
+def test_a_settlement_proposal_stays_internal_until_the_mandate_is_settled(
+    client, coordinator, beleidsmedewerker, griffie, world
+):
+    opdracht = world["raadsopdracht"]
+    opdracht.programma = world["programma"]
+    opdracht.save()
+    client.force_login(coordinator)
+    switch(client, world["programma"], True)
+    services.raadsopdracht_propose_settlement(
+        raadsopdracht=opdracht,
+        toelichting="Concept van de ambtenaar: nog niet besproken",
+        user=beleidsmedewerker,
+    )
+    for name, text in public_documents(world["programma"]).items():
+        assert "nog niet besproken" not in text, name
+
+    services.raadsopdracht_settle(
+        raadsopdracht=opdracht,
+        afgedaan_op=datetime.date(2026, 11, 1),
+        afdoeningsdocument="BOW/2026.7",
+        afdoening_toelichting="Uitgevoerd met acties 3.1 en 3.2",
+        user=griffie,
+    )
+    documents = public_documents(world["programma"])
+    assert "Uitgevoerd met acties 3.1 en 3.2" in documents["json"]
