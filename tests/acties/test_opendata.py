@@ -128,3 +128,19 @@ def test_the_export_needs_a_sign_in(client, programme):
         reverse("acties:programma-export", args=[programme.pk, "json"])
     )
     assert response.status_code == 302
+
+
+def test_an_export_the_rules_refuse_is_a_command_error_and_imports_nothing(
+    programme, tmp_path
+):
+    from django.core.management import CommandError
+
+    data = json.loads(to_json(export_programme(programme, intern=True)))
+    data["programma"]["slug"] = "een-ander-programma"
+    data["acties"][0]["omschrijving"] = "x" * 20_001
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    before = Programma.objects.count()
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command("import_programme", str(path), stdout=io.StringIO())
+    assert Programma.objects.count() == before

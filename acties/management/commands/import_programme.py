@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from acties.opendata import import_programme
@@ -28,4 +29,10 @@ class Command(BaseCommand):
             programma = import_programme(data, user=system_user(), reason=reason)
         except (ValueError, KeyError) as exc:
             raise CommandError(str(exc)) from exc
+        except ValidationError as exc:
+            # A record the rules refuse (too long, out of scope): nothing was
+            # imported, and the command says which rule and why.
+            raise CommandError(
+                "Nothing was imported: " + " ".join(exc.messages)
+            ) from exc
         self.stdout.write(f"Imported {programma.slug}.")
