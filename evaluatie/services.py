@@ -1,4 +1,5 @@
 import hashlib
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -104,19 +105,32 @@ def narrative_sections(evaluatie: Tussenevaluatie) -> list[tuple[str, bool]]:
     pillar_findings = {
         b.pijler_id: b.tekst for b in evaluatie.bevindingen.filter(pijler__isnull=False)
     }
-    sections = [(_("de samenvatting"), bool(evaluatie.samenvatting.strip()))]
+    sections = [(_("de samenvatting"), _written(evaluatie.samenvatting))]
     sections += [
         (
             _("de bevindingen bij pijler %s") % pijler.naam,
-            bool(pillar_findings.get(pijler.pk, "").strip()),
+            _written(pillar_findings.get(pijler.pk, "")),
         )
         for pijler in evaluatie.programma.pijlers.order_by("volgorde")
     ]
     sections += [
-        (_("de conclusies"), bool(evaluatie.conclusies.strip())),
-        (_("de aanbevelingen"), bool(evaluatie.aanbevelingen.strip())),
+        (_("de conclusies"), _written(evaluatie.conclusies)),
+        (_("de aanbevelingen"), _written(evaluatie.aanbevelingen)),
     ]
     return sections
+
+
+def _written(text: str) -> bool:
+    """Whether ``text`` shows anything: spaces and invisible characters (a
+    zero-width space, a soft hyphen) do not make a section written."""
+    return any(
+        not char.isspace() and unicodedata.category(char) not in INVISIBLE
+        for char in text
+    )
+
+
+# Format, control and combining characters: nothing a reader sees on its own.
+INVISIBLE = frozenset({"Cf", "Cc", "Mn", "Me"})
 
 
 def finalisation_problems(evaluatie: Tussenevaluatie) -> list[str]:

@@ -117,9 +117,11 @@ def test_the_missing_sections_are_named(programma, coordinator):
         "definitieve evaluatie heeft een samenvatting, bevindingen bij elke pijler, "
         "conclusies en aanbevelingen."
     ]
-    # Text of only spaces is not written; findings per action line are optional.
+    # Text of only spaces and invisible characters (a zero-width space, a soft
+    # hyphen) is not written; findings per action line are optional.
     services.tussenevaluatie_update(
-        tussenevaluatie=evaluatie, samenvatting="Op koers.", conclusies="   ",
+        tussenevaluatie=evaluatie, samenvatting="Op koers.",
+        conclusies=" \u200b\u00ad ",
         aanbevelingen="Doorgaan.", user=coordinator, reason="Tekst",
     )  # fmt: skip
     voorkomen = programma.pijlers.get(naam="Voorkómen")
