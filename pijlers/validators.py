@@ -66,7 +66,14 @@ _EXTRA_DASHES = frozenset("\u2212\u2043\u02d7")
 # Characters read as a dot between digit groups: full stop, middle dot, one-dot
 # leader, hyphenation point, dot operator, small and full-width full stop.
 _DOTS = frozenset(".\u00b7\u2024\u2027\u22c5\ufe52\uff0e")
-_INVISIBLE = frozenset({"Cf", "Mn", "Me"})
+# Format, combining and unassigned characters: nothing shows (an unassigned
+# code point in the default-ignorable ranges is not even drawn as a box).
+_INVISIBLE = frozenset({"Cf", "Mn", "Me", "Cn"})
+# Letters that are drawn as nothing: the Hangul fillers and the braille blank.
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# The right-to-left override: digits typed after it are shown in the reverse
+# order (embeddings and isolates keep a number's digits in their order).
+_BIDI_CONTROLS = frozenset("\u202e")
 
 # After normalising, a number is digit groups joined by runs of one to three
 # separators; the regular expression is linear (digits and separators are
@@ -74,6 +81,7 @@ _INVISIBLE = frozenset({"Cf", "Mn", "Me"})
 _SEPARATOR_RUN = "[ .-]{1,3}"
 _NUMBER = re.compile(rf"[0-9]+(?:{_SEPARATOR_RUN}[0-9]+)*")
 _SPLIT = re.compile(rf"({_SEPARATOR_RUN})")
+_SPACES = re.compile(" {2,}")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -84,19 +92,23 @@ def _as_read(char: str) -> str:
     if digit is not None:
         return str(digit)
     category = unicodedata.category(char)
-    if category == "Zs":
+    # A browser shows every run of white space (a tab, a line break in text
+    # shown without them) as one space; fillers and the braille blank show as
+    # a space too.
+    if category == "Zs" or char.isspace() or char in _BLANKS:
         return " "
     if category == "Pd" or char in _EXTRA_DASHES:
         return "-"
     if char in _DOTS:
         return "."
-    if category in _INVISIBLE or (category == "Cc" and not char.isspace()):
+    if category in _INVISIBLE or category == "Cc":
         return ""
     return char
 
 
 def _normalise(text: str) -> str:
-    return "".join(map(_as_read, text))
+    # Runs of white space are one space, as a browser shows them.
+    return _SPACES.sub(" ", "".join(map(_as_read, text)))
 
 
 def passes_eleven_test(digits: str) -> bool:
@@ -140,8 +152,14 @@ def contains_bsn(text: str) -> bool:
     """Whether ``text`` holds a number that may be a BSN (see the module)."""
     if not text:
         return False
+    shown = _normalise(text)
+    # With a right-to-left control in the text, digits may be shown in the
+    # reverse of the order they were typed in: read them both ways.
+    readings = [shown, shown[::-1]] if _BIDI_CONTROLS & set(text) else [shown]
     return any(
-        _holds_bsn(match.group()) for match in _NUMBER.finditer(_normalise(text))
+        _holds_bsn(match.group())
+        for reading in readings
+        for match in _NUMBER.finditer(reading)
     )
 
 
