@@ -185,8 +185,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
-    # Refuses what the above let through: aaaaaaaaaaaa, abcdefghijkl, qwertyuiopas.
+    # Refuses what the above let through: aaaaaaaaaaaa, abcdefghijkl, qwertyuiopas,
+    # and a common word with a year or signs around it (Welkom2025!).
     {"NAME": "beveiliging.passwords.VarietyPasswordValidator"},
+    {"NAME": "beveiliging.passwords.CommonWordPasswordValidator"},
 ]
 
 LOGIN_URL = "login"

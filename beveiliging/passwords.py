@@ -26,6 +26,7 @@ what a guesser who tries runs and repeats first would find.
 """
 
 import itertools
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -112,7 +113,9 @@ class VarietyPasswordValidator:
                 code="password_too_few_distinct",
                 params={"min_distinct": self.min_distinct},
             )
-        if pieces(password) < self.min_pieces:
+        # Doubling every character (``aabbccddeeff``) adds nothing to guess.
+        undoubled = re.sub(r"(.)\1+", r"\1", password.casefold())
+        if min(pieces(password), pieces(undoubled)) < self.min_pieces:
             raise ValidationError(
                 _(
                     "Dit wachtwoord bestaat vooral uit reeksen en herhalingen, zoals "
@@ -129,3 +132,59 @@ class VarietyPasswordValidator:
             "bevatten en mag niet vooral uit reeksen of herhalingen bestaan, zoals "
             "‘abcd’, ‘1234’, ‘qwerty’ of ‘aaaa’."
         ) % {"min_distinct": self.min_distinct}
+
+
+# Words a guesser tries first, dressed up with a year, digits or signs: the
+# usual Dutch and English ones, the months, days and seasons, and the names
+# of the place and the work this application is for.
+_COMMON_WORDS_TEXT = """
+    welkom wachtwoord paswoord passwoord geheim hallo hoi test testen beheer
+    beheerder gebruiker inloggen toegang sleutel liefde schat zomer winter
+    lente herfst voorjaar najaar januari februari maart april mei juni juli
+    augustus september oktober november december maandag dinsdag woensdag
+    donderdag vrijdag zaterdag zondag nederland holland oranje denhaag haag
+    scheveningen amsterdam rotterdam utrecht gemeente griffie raad college
+    coordinator beleid beleidsmedewerker actie acties actieprogramma
+    mensenhandel ajax feyenoord psv password passw welcome letmein admin
+    administrator login secret qwerty azerty iloveyou monkey dragon football
+    baseball sunshine princess master shadow superman hello trustno freedom
+    whatever summer winter spring autumn
+"""
+COMMON_WORDS = frozenset(_COMMON_WORDS_TEXT.split())
+# How a word is disguised: digits and signs read as the letters they resemble.
+_LOOK_ALIKES = str.maketrans("013457@$!|", "oieastasil")
+# Digits, signs and spaces before and after the word.
+_DECORATION = re.compile(r"^[\W\d_]*|[\W\d_]*$")
+
+
+def core_word(password: str) -> str:
+    """The word in ``password`` once the year, digits and signs around it are
+    taken off and look-alikes read as letters (``Passw0rd2025!`` → password)."""
+    bare = _DECORATION.sub("", password.casefold())
+    return re.sub(r"\s+", "", bare.translate(_LOOK_ALIKES))
+
+
+class CommonWordPasswordValidator:
+    """Refuses a common word with digits or signs around it (``Welkom2025!``).
+
+    Django's list of common passwords holds the exact strings people use; the
+    variants a policy of "at least twelve characters" makes people type are
+    a common word and a year, which a guesser tries just as early.
+    """
+
+    def validate(self, password: str, user=None) -> None:
+        if core_word(password[:_ANALYSED]) in COMMON_WORDS:
+            raise ValidationError(
+                _(
+                    "Dit wachtwoord is een bekend woord met cijfers of tekens "
+                    "eromheen, zoals ‘Welkom2025!’, en is daardoor snel te raden. "
+                    "Kies een paar losse woorden."
+                ),
+                code="password_common_word",
+            )
+
+    def get_help_text(self) -> str:
+        return _(
+            "Uw wachtwoord mag geen bekend woord met alleen een jaartal, cijfers "
+            "of tekens eromheen zijn, zoals ‘Welkom2025!’."
+        )

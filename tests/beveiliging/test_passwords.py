@@ -162,3 +162,38 @@ def test_the_admin_password_change_refuses_a_weak_password(client, admin_user):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(PASSPHRASES[1])
+
+
+COMMON_WORD = (
+    "Dit wachtwoord is een bekend woord met cijfers of tekens eromheen, zoals "
+    "‘Welkom2025!’, en is daardoor snel te raden. Kies een paar losse woorden."
+)
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Welkom2025!!",
+        "Wachtwoord123",
+        "Password1234!",
+        "Passw0rd2025",  # a zero for the o
+        "DenHaag2025!",
+        "2025-Zomer-2025",
+        "Mensenhandel2026",
+    ],
+)
+def test_a_common_word_with_a_year_or_signs_around_it_is_refused(password):
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, _user())
+    assert COMMON_WORD in refused.value.messages
+
+
+def test_every_character_doubled_is_a_run_all_the_same():
+    with pytest.raises(ValidationError) as refused:
+        validate_password("aabbccddeeff", _user())
+    assert PREDICTABLE in refused.value.messages
+
+
+@pytest.mark.parametrize("password", PASSPHRASES)
+def test_passphrases_pass_every_validator_of_the_settings(password):
+    validate_password(password, _user())
