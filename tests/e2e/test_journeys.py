@@ -102,9 +102,11 @@ def test_two_people_edit_one_action_and_both_changes_are_kept(open_as, live_serv
     second.get_by_label("Voortgang (%)").fill("60")
     second.get_by_label("Reden van de wijziging").fill("Mijn eigen inschatting")
     activate(second.get_by_role("button", name="Opslaan"))
-    expect(second.get_by_role("alert").first).to_contain_text(
-        "Iemand anders heeft intussen dezelfde gegevens gewijzigd"
-    )
+    expect(
+        second.get_by_role(
+            "heading", name="Iemand anders heeft intussen dezelfde gegevens gewijzigd"
+        )
+    ).to_be_visible()
     conflicts = second.get_by_role("table", name="Velden die u allebei wijzigde")
     expect(conflicts).to_contain_text("Voortgang (%)")
     expect(conflicts).to_contain_text("55")
