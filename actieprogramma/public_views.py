@@ -22,7 +22,7 @@ from acties.models import Actie
 from acties.opendata import programma_mandates
 from pijlers import services as pijler_services
 from pijlers.models import Actielijn, Pijler, Programma
-from pijlers.views import ServiceFormView
+from pijlers.views import ServiceFormView, breadcrumbs
 
 from .forms import OpenbaarForm
 
@@ -99,11 +99,10 @@ class ProgrammaOpenbaarView(ServiceFormView):
         return super().get_context_data(
             programma=programma,
             public_url=reverse("openbaar", args=[programma.slug]),
-            breadcrumbs=[
-                (_("Dashboard"), reverse("home")),
+            breadcrumbs=breadcrumbs(
                 (_("Programma's"), reverse("programma-list")),
                 (programma.titel, programma.get_absolute_url()),
                 (_("Openbare pagina"), None),
-            ],
+            ),
             **kwargs,
         )

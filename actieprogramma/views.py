@@ -20,7 +20,7 @@ from pijlers.charts import bar_chart
 from pijlers.export import csv_response
 from pijlers.models import Programma
 from pijlers.selectors import programma_list
-from pijlers.views import RoleRequiredMixin
+from pijlers.views import RoleRequiredMixin, breadcrumbs
 
 from .forms import HistorieFilterForm, PeildatumForm, VergelijkForm
 from .selectors import (
@@ -81,7 +81,7 @@ class ProgrammaListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            breadcrumbs=[("Dashboard", "/"), (_("Programma's"), None)], **kwargs
+            breadcrumbs=breadcrumbs((_("Programma's"), None)), **kwargs
         )
 
 
@@ -96,11 +96,9 @@ class ProgrammaDetailView(RoleRequiredMixin, TemplateView):
             raise Http404 from exc
         return super().get_context_data(
             programma=programma,
-            breadcrumbs=[
-                ("Dashboard", "/"),
-                (_("Programma's"), "/programmas/"),
-                (programma.titel, None),
-            ],
+            breadcrumbs=breadcrumbs(
+                (_("Programma's"), reverse("programma-list")), (programma.titel, None)
+            ),
             **kwargs,
         )
 
@@ -124,10 +122,6 @@ class HealthView(View):
 # --- history: the change log, a record's history, the peildatum, a comparison ------
 
 HISTORIE_PAGE_SIZE = 50
-
-
-def _history_crumbs(*items):
-    return [(_("Dashboard"), reverse("home")), *items]
 
 
 class HistorieView(RoleRequiredMixin, TemplateView):
@@ -159,7 +153,7 @@ class HistorieView(RoleRequiredMixin, TemplateView):
             page_obj=page,
             entries=entries,
             query=params.urlencode(),
-            breadcrumbs=_history_crumbs((_("Historie"), None)),
+            breadcrumbs=breadcrumbs((_("Historie"), None)),
             **kwargs,
         )
 
@@ -237,7 +231,7 @@ class RecordHistoryView(RoleRequiredMixin, TemplateView):
                 if current is not None and hasattr(current, "get_absolute_url")
                 else ""
             ),
-            breadcrumbs=_history_crumbs(
+            breadcrumbs=breadcrumbs(
                 (_("Historie"), reverse("historie")), (title, None)
             ),
             **kwargs,
@@ -273,7 +267,7 @@ class PeildatumView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(
             form=form,
             state=state,
-            breadcrumbs=_history_crumbs((_("Programma op peildatum"), None)),
+            breadcrumbs=breadcrumbs((_("Programma op peildatum"), None)),
             **kwargs,
         )
 
@@ -325,6 +319,6 @@ class VergelijkView(RoleRequiredMixin, TemplateView):
             comparison=comparison,
             sections=sections,
             programma=programma,
-            breadcrumbs=_history_crumbs((_("Vergelijken"), None)),
+            breadcrumbs=breadcrumbs((_("Vergelijken"), None)),
             **kwargs,
         )

@@ -20,7 +20,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from pijlers.models import Programma
-from pijlers.views import RoleRequiredMixin
+from pijlers.views import RoleRequiredMixin, breadcrumbs
 
 from .forms import ImportForm
 from .imports import (
@@ -47,11 +47,7 @@ IMPORT_PERMISSIONS = (
 
 
 def _crumbs(*items):
-    return [
-        (_("Dashboard"), reverse("home")),
-        (_("Acties"), reverse("acties:actie-list")),
-        *items,
-    ]
+    return breadcrumbs((_("Acties"), reverse("acties:actie-list")), *items)
 
 
 class ImportView(RoleRequiredMixin, FormView):

@@ -12,7 +12,12 @@ from django.views.generic import ListView, TemplateView
 
 from pijlers.cache import cached_fragment, fragment_key
 from pijlers.export import csv_response
-from pijlers.views import MergeServiceFormView, RoleRequiredMixin, ServiceFormView
+from pijlers.views import (
+    MergeServiceFormView,
+    RoleRequiredMixin,
+    ServiceFormView,
+    breadcrumbs,
+)
 
 from . import selectors, services
 from .filters import ActieFilterSet, RaadsopdrachtFilterSet
@@ -40,10 +45,6 @@ from .models import (
 from .permissions import can_propose_settlement, can_settle
 
 PAGE_SIZE = 25
-
-
-def _crumbs(*items):
-    return [(_("Dashboard"), reverse("home")), *items]
 
 
 def _acties_crumb():
@@ -94,7 +95,7 @@ class ActieListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            breadcrumbs=_crumbs((_("Acties"), None)), **kwargs
+            breadcrumbs=breadcrumbs((_("Acties"), None)), **kwargs
         )
 
 
@@ -164,7 +165,7 @@ class ActieDetailView(RoleRequiredMixin, TemplateView):
             code=page["code"],
             titel=page["titel"],
             body=mark_safe(page["body"]),  # noqa: S308 - rendered by our template
-            breadcrumbs=_crumbs(
+            breadcrumbs=breadcrumbs(
                 _acties_crumb(), (f"{page['code']} {page['titel']}", None)
             ),
             **kwargs,
@@ -210,7 +211,8 @@ class ActieCreateView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            breadcrumbs=_crumbs(_acties_crumb(), (_("Nieuwe actie"), None)), **kwargs
+            breadcrumbs=breadcrumbs(_acties_crumb(), (_("Nieuwe actie"), None)),
+            **kwargs,
         )
 
 
@@ -252,7 +254,7 @@ class ActieUpdateView(MergeServiceFormView):
         actie = self.actie
         return super().get_context_data(
             actie=actie,
-            breadcrumbs=_crumbs(
+            breadcrumbs=breadcrumbs(
                 _acties_crumb(),
                 (f"{actie.code} {actie.titel}", actie.get_absolute_url()),
                 (_("Bewerken"), None),
@@ -279,7 +281,7 @@ class ActieChildFormView(ServiceFormView):
             actie=actie,
             title=self.title,
             cancel_url=actie.get_absolute_url(),
-            breadcrumbs=_crumbs(
+            breadcrumbs=breadcrumbs(
                 _acties_crumb(),
                 (f"{actie.code} {actie.titel}", actie.get_absolute_url()),
                 (self.title, None),
@@ -486,7 +488,7 @@ class KoppelingCreateView(ServiceFormView):
         return super().get_context_data(
             owner=owner,
             cancel_url=owner.get_absolute_url(),
-            breadcrumbs=_crumbs(
+            breadcrumbs=breadcrumbs(
                 crumb, (str(owner), owner.get_absolute_url()), (_("Koppelen"), None)
             ),
             **kwargs,
@@ -529,7 +531,7 @@ class KoppelingDeleteView(ServiceFormView):
             koppeling=self.koppeling,
             cancel_url=self.back_url(),
             terug=self.request.GET.get("terug", ""),
-            breadcrumbs=_crumbs((_("Koppeling verwijderen"), None)),
+            breadcrumbs=breadcrumbs((_("Koppeling verwijderen"), None)),
             **kwargs,
         )
 
@@ -548,7 +550,7 @@ class RaadsopdrachtListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            breadcrumbs=_crumbs((_("Raadsopdrachten"), None)), **kwargs
+            breadcrumbs=breadcrumbs((_("Raadsopdrachten"), None)), **kwargs
         )
 
 
@@ -601,7 +603,7 @@ class RaadsopdrachtDetailView(RoleRequiredMixin, TemplateView):
             history=selectors.raadsopdracht_history(opdracht),
             can_propose=can_propose_settlement(user, opdracht),
             can_settle=can_settle(user, opdracht),
-            breadcrumbs=_crumbs(_opdrachten_crumb(), (str(opdracht), None)),
+            breadcrumbs=breadcrumbs(_opdrachten_crumb(), (str(opdracht), None)),
             **kwargs,
         )
 
@@ -622,7 +624,9 @@ class RaadsopdrachtCreateView(ServiceFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            breadcrumbs=_crumbs(_opdrachten_crumb(), (_("Nieuwe raadsopdracht"), None)),
+            breadcrumbs=breadcrumbs(
+                _opdrachten_crumb(), (_("Nieuwe raadsopdracht"), None)
+            ),
             **kwargs,
         )
 
@@ -656,7 +660,7 @@ class RaadsopdrachtUpdateView(MergeServiceFormView):
         opdracht = self.opdracht
         return super().get_context_data(
             raadsopdracht=opdracht,
-            breadcrumbs=_crumbs(
+            breadcrumbs=breadcrumbs(
                 _opdrachten_crumb(),
                 (str(opdracht), opdracht.get_absolute_url()),
                 (_("Bewerken"), None),
@@ -695,7 +699,7 @@ class RaadsopdrachtStepView(ServiceFormView):
             raadsopdracht=opdracht,
             title=self.title,
             cancel_url=opdracht.get_absolute_url(),
-            breadcrumbs=_crumbs(
+            breadcrumbs=breadcrumbs(
                 _opdrachten_crumb(),
                 (str(opdracht), opdracht.get_absolute_url()),
                 (self.title, None),
@@ -758,7 +762,7 @@ class OrganisatieListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            breadcrumbs=_crumbs((_("Organisaties"), None)), **kwargs
+            breadcrumbs=breadcrumbs((_("Organisaties"), None)), **kwargs
         )
 
 
@@ -774,7 +778,7 @@ class OrganisatieFormView(ServiceFormView):
         title = str(self.organisatie) if self.organisatie else _("Nieuwe organisatie")
         return super().get_context_data(
             title=title,
-            breadcrumbs=_crumbs(
+            breadcrumbs=breadcrumbs(
                 (_("Organisaties"), reverse("acties:organisatie-list")), (title, None)
             ),
             **kwargs,

@@ -13,17 +13,13 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from pijlers.views import ServiceFormView
+from pijlers.views import ServiceFormView, breadcrumbs
 
 from . import selectors, services
 from .constants import Tweestapsstatus
 from .forms import RolbeleidForm, TweestapsDeleteForm, TweestapsSetupForm, VerifyForm
 from .qr import qr_svg, secret_text
 from .session import PENDING_KEY_SESSION_KEY, current_state, refresh_state
-
-
-def _crumbs(*items):
-    return [(_("Dashboard"), reverse("home")), *items]
 
 
 def safe_next(request, default: str) -> str:
@@ -80,7 +76,7 @@ class TweestapsView(SecondStepMixin, FormView):
                     "device": self.device,
                     "reservecodes": selectors.backup_codes_left(user=request.user),
                     "verplicht": selectors.second_factor_required(user=request.user),
-                    **self.frame(_crumbs((_("Tweestapsverificatie"), None))),
+                    **self.frame(breadcrumbs((_("Tweestapsverificatie"), None))),
                 },
             )
         return super().get(request, *args, **kwargs)
@@ -111,7 +107,7 @@ class TweestapsView(SecondStepMixin, FormView):
             {
                 "codes": codes,
                 "verder": safe_next(request, reverse("beveiliging:tweestaps")),
-                "breadcrumbs": _crumbs((_("Tweestapsverificatie"), None)),
+                "breadcrumbs": breadcrumbs((_("Tweestapsverificatie"), None)),
             },
         )
 
@@ -134,7 +130,7 @@ class TweestapsView(SecondStepMixin, FormView):
             sleutel=secret_text(key),
             verplicht=current_state(self.request) == Tweestapsstatus.INSTELLEN,
             cancel=reverse("home"),
-            **self.frame(_crumbs((_("Tweestapsverificatie instellen"), None))),
+            **self.frame(breadcrumbs((_("Tweestapsverificatie instellen"), None))),
             **kwargs,
         )
 
@@ -197,7 +193,7 @@ class TweestapsVerifyView(SecondStepMixin, FormView):
             instellen=state == Tweestapsstatus.INSTELLEN,
             verder=safe_next(self.request, reverse("home")),
             next=self.request.GET.get("next", ""),
-            **self.frame(_crumbs((_("Code invullen"), None))),
+            **self.frame(breadcrumbs((_("Code invullen"), None))),
             **kwargs,
         )
 
@@ -253,7 +249,7 @@ class TweestapsDeleteView(LoginRequiredMixin, FormView):
             geen_apparaat=not self.has_device,
             verplicht=selectors.second_factor_required(user=self.request.user),
             cancel=reverse("beveiliging:tweestaps"),
-            breadcrumbs=_crumbs(
+            breadcrumbs=breadcrumbs(
                 (_("Tweestapsverificatie"), reverse("beveiliging:tweestaps")),
                 (_("Uitzetten"), None),
             ),
@@ -291,7 +287,7 @@ class ReservecodesCreateView(LoginRequiredMixin, FormView):
         )
 
     def crumbs(self):
-        return _crumbs(
+        return breadcrumbs(
             (_("Tweestapsverificatie"), reverse("beveiliging:tweestaps")),
             (_("Reservecodes"), None),
         )
@@ -348,6 +344,6 @@ class RolbeleidUpdateView(ServiceFormView):
             overzicht=self.overview,
             historie=selectors.rolbeleid_history(),
             cancel=reverse("home"),
-            breadcrumbs=_crumbs((_("Tweestapsverificatie per rol"), None)),
+            breadcrumbs=breadcrumbs((_("Tweestapsverificatie per rol"), None)),
             **kwargs,
         )

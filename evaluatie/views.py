@@ -12,7 +12,12 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from pijlers.security_log import security_event
-from pijlers.views import MergeServiceFormView, RoleRequiredMixin, ServiceFormView
+from pijlers.views import (
+    MergeServiceFormView,
+    RoleRequiredMixin,
+    ServiceFormView,
+    breadcrumbs,
+)
 
 from . import services
 from .constants import EvaluatieStatus
@@ -27,11 +32,7 @@ logger = logging.getLogger(__name__)
 
 
 def _crumbs(*items):
-    return [
-        (_("Dashboard"), reverse("home")),
-        (_("Evaluaties"), reverse("evaluatie:list")),
-        *items,
-    ]
+    return breadcrumbs((_("Evaluaties"), reverse("evaluatie:list")), *items)
 
 
 class EvaluatieMixin:
@@ -73,7 +74,7 @@ class TussenevaluatieListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            breadcrumbs=[(_("Dashboard"), reverse("home")), (_("Evaluaties"), None)],
+            breadcrumbs=breadcrumbs((_("Evaluaties"), None)),
             **kwargs,
         )
 

@@ -5,12 +5,19 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from .forms import apply_service_errors
 from .history_chain import lock_chains
 from .merge import BASIS, EditConflict
+
+
+def breadcrumbs(*items: tuple) -> list[tuple]:
+    """The breadcrumb trail of a page: the dashboard, then ``(label, url)``
+    items, the last with ``None`` for the page itself."""
+    return [(_("Dashboard"), reverse("home")), *items]
 
 
 class RoleRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):
