@@ -51,7 +51,7 @@ IMPORT_KINDS = {
         ["actielijn", "titel", "omschrijving", "status", "voortgang", "trekker",
          "partners", "gepland_start", "gepland_eind", "uitbuiting", "doelgroep",
          "budget"],
-        ["id", "voorbeeld"],
+        ["id", "voorbeeld", "programma", "raadsopdrachten"],
     ),
     "voortgangsupdates": (
         _("Voortgangsupdates"), ["actie", "datum", "tekst"], [], ["id"],

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pijlers.export import FORMULA_PREFIXES
+from pijlers.export import FORMULA_PREFIXES, unneutralise
 from pijlers.models import Actielijn, Programma
 
 from . import services
@@ -278,7 +278,12 @@ def plan_import(kind: str, headers, rows, *, programma: Programma, reason: str):
         "voortgangsupdates": _plan_updates,
         "metingen": _plan_metingen,
     }[kind]
-    records = [dict(zip(headers, row, strict=False)) for row in rows]
+    # A cell the export marked with an apostrophe so that no spreadsheet runs
+    # it as a formula reads back as it was.
+    records = [
+        dict(zip(headers, (unneutralise(cell) for cell in row), strict=False))
+        for row in rows
+    ]
     return ImportPlan(kind, planner(records, headers, programma, reason))
 
 
@@ -330,6 +335,18 @@ def _plan_acties(records, headers, programma, reason):
             )
             continue
         seen[code] = number
+        if record.get("programma") not in (None, "", programma.slug):
+            # A row of the actions list's export, from another programme: its
+            # code would name another action here.
+            plan.action = "fout"
+            plan.errors.append(
+                (
+                    "programma",
+                    _("Deze rij hoort bij programma %(ander)s, niet bij %(dit)s.")
+                    % {"ander": record["programma"], "dit": programma.slug},
+                )
+            )
+            continue
         existing = acties.get(code)
         data = _actie_initial(existing)
         data["code"] = code
@@ -431,6 +448,46 @@ def _plan_acties(records, headers, programma, reason):
                 else None
             )
     return plans
+
+
+# The actions list's CSV export (acties.views.ActieExportView): the columns the
+# import reads, in its formats, and what it reads past (the programme, which it
+# checks, the mandates and the example flag). So the export of a list, edited
+# in a spreadsheet, imports again and changes exactly the edited cells.
+_REQUIRED, _OPTIONAL = KINDS["acties"][1], KINDS["acties"][2]
+EXPORT_COLUMNS = ["programma", *_REQUIRED, *_OPTIONAL, "raadsopdrachten", "voorbeeld"]
+
+
+def _labels(actie: Actie, choices, fields: dict) -> str:
+    return LIST_SEPARATOR.join(
+        str(label) for key, label in choices if getattr(actie, fields[key])
+    )
+
+
+def export_row(actie: Actie) -> list:
+    """One action as the import reads it (``EXPORT_COLUMNS``); lists joined by
+    ``LIST_SEPARATOR``, which names and labels do not contain."""
+    values = {
+        "programma": actie.programma.slug,
+        "code": actie.code,
+        "actielijn": actie.actielijn.nummer,
+        "titel": actie.titel,
+        "omschrijving": actie.omschrijving,
+        "status": actie.get_status_display(),
+        "voortgang": actie.voortgang,
+        "trekker": actie.trekker.naam if actie.trekker else "",
+        "partners": LIST_SEPARATOR.join(sorted(p.naam for p in actie.partners.all())),
+        "gepland_start": actie.gepland_start.isoformat() if actie.gepland_start else "",
+        "gepland_eind": actie.gepland_eind.isoformat() if actie.gepland_eind else "",
+        "uitbuiting": _labels(actie, UITBUITING_CHOICES, UITBUITING_FIELDS),
+        "doelgroep": _labels(actie, DOELGROEP_CHOICES, DOELGROEP_FIELDS),
+        "budget": "" if actie.budget is None else str(actie.budget).replace(".", ","),
+        "raadsopdrachten": LIST_SEPARATOR.join(
+            r.nummer for r in actie.raadsopdrachten.all()
+        ),
+        "voorbeeld": _("ja") if actie.is_voorbeeld else _("nee"),
+    }
+    return [values[column] for column in EXPORT_COLUMNS]
 
 
 def _actie_initial(actie: Actie | None) -> dict:

@@ -33,6 +33,7 @@ from .forms import (
     RaadsopdrachtForm,
     VoortgangsupdateForm,
 )
+from .imports import EXPORT_COLUMNS, export_row
 from .models import (
     Actie,
     Indicator,
@@ -100,49 +101,19 @@ class ActieListView(FilteredListView):
 
 
 class ActieExportView(RoleRequiredMixin, View):
-    """Exactly the filtered list as CSV, every row, no pagination."""
+    """Exactly the filtered list as CSV, every row, no pagination, in the
+    import's columns and formats: edited in a spreadsheet, it imports again."""
 
     permission_required = "acties.view_actie"
 
     def get(self, request, *args, **kwargs):
         filterset = ActieFilterSet(request.GET or None, queryset=selectors.actie_list())
         queryset = selectors.actie_export(filterset.qs)
-        header = [
-            "programma", "code", "titel", "actielijn", "status", "voortgang (%)",
-            "trekker", "partners", "geplande start", "gepland einde",
-            "seksuele uitbuiting", "arbeidsuitbuiting", "criminele uitbuiting",
-            "minderjarigen", "meerderjarigen", "budget (€)", "raadsopdrachten",
-            "voorbeeld", "omschrijving",
-        ]  # fmt: skip
-
-        def yes(value):
-            return "ja" if value else "nee"
-
-        rows = (
-            [
-                a.programma.slug,
-                a.code,
-                a.titel,
-                str(a.actielijn),
-                a.get_status_display(),
-                a.voortgang,
-                a.trekker or "",
-                ", ".join(p.naam for p in a.partners.all()),
-                a.gepland_start or "",
-                a.gepland_eind or "",
-                yes(a.seksuele_uitbuiting),
-                yes(a.arbeidsuitbuiting),
-                yes(a.criminele_uitbuiting),
-                yes(a.doelgroep_minderjarig),
-                yes(a.doelgroep_meerderjarig),
-                "" if a.budget is None else str(a.budget).replace(".", ","),
-                ", ".join(r.nummer for r in a.raadsopdrachten.all()),
-                yes(a.is_voorbeeld),
-                a.omschrijving,
-            ]
-            for a in queryset.iterator(chunk_size=500)
+        return csv_response(
+            filename="acties.csv",
+            header=EXPORT_COLUMNS,
+            rows=(export_row(a) for a in queryset.iterator(chunk_size=500)),
         )
-        return csv_response(filename="acties.csv", header=header, rows=rows)
 
 
 class ActieDetailView(RoleRequiredMixin, TemplateView):

@@ -20,6 +20,13 @@ def neutralise(value) -> str:
     return text
 
 
+def unneutralise(text: str) -> str:
+    """A cell as it was before ``neutralise``: an export read back is unchanged."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value

@@ -1,5 +1,6 @@
 """Bulk import from CSV and XLSX: the dry run, all-or-nothing, history, limits."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -285,3 +286,72 @@ def test_griffie_may_not_import(client, griffie, world):
     assert client.get(URL).status_code == 403
     assert upload(client, world, csv_bytes(ROWS)).status_code == 403
     assert everything() == before
+
+
+# --- the actions list's own export imports again ------------------------------------
+
+
+def _export_of_the_list(client, world) -> bytes:
+    response = client.get(
+        reverse("acties:actie-export"), {"programma": world["programma"].pk}
+    )
+    return b"".join(response.streaming_content)
+
+
+def _edited(exported: bytes, code: str, **cells) -> bytes:
+    import csv
+
+    rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig")), delimiter=";"))
+    header = rows[0]
+    for row in rows[1:]:
+        if row[header.index("code")] == code:
+            for column, value in cells.items():
+                row[header.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def test_the_lists_export_imports_again_unchanged_and_edits_are_exactly_the_changes(
+    client, officer, world
+):
+    from tests.factories import OrganisatieFactory
+
+    actie = world["actie"]
+    services.actie_update(
+        actie=actie, versie=None, user=officer, reason="Voorbereiding",
+        titel="=Signaleren op straat", omschrijving="Regel één\nRegel twee",
+        partners=[OrganisatieFactory(naam="Leger des Heils, Haaglanden"),
+                  OrganisatieFactory(naam="GGD Haaglanden")],
+        seksuele_uitbuiting=True, doelgroep_minderjarig=True,
+        budget=Decimal("12500.50"), gepland_eind=datetime.date(2027, 6, 30),
+    )  # fmt: skip
+    client.force_login(officer)
+    exported = _export_of_the_list(client, world)
+
+    preview = upload(client, world, exported)
+    assert preview.status_code == 200
+    plan = preview.context["plan"]
+    assert plan.rows and {row.action for row in plan.rows} == {"ongewijzigd"}
+
+    preview = upload(
+        client, world, _edited(exported, "3.1", titel="Signaleren", voortgang="55")
+    )
+    plan = preview.context["plan"]
+    changed = [
+        (row.key, row.action, [label for label, _old, _new in row.changes])
+        for row in plan.rows
+        if row.action != "ongewijzigd"
+    ]
+    assert changed == [("3.1", "wijzigen", ["Titel", "Voortgang (%)"])]
+
+
+def test_a_row_of_another_programme_in_the_lists_export_is_refused(
+    client, officer, world
+):
+    client.force_login(officer)
+    exported = _export_of_the_list(client, world)
+    preview = upload(client, world, _edited(exported, "3.1", programma="ander"))
+    (row,) = [r for r in preview.context["plan"].rows if r.key == "3.1"]
+    assert row.action == "fout"
+    assert row.errors[0][0] == "programma"
