@@ -28,7 +28,7 @@ JA_NEE = [("ja", _("ja")), ("nee", _("nee"))]
 SEARCH_MAX_LENGTH = 200
 
 
-def _search(queryset, value: str, fields: list[str]):
+def _search(queryset, value: str, fields: tuple[str, ...]):
     value = value.strip()
     if not value:
         return queryset
@@ -55,13 +55,40 @@ def _any_true(queryset, fields: dict, values) -> object:
     return queryset.filter(condition)
 
 
-class ActieFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+def _search_filter(where: str) -> django_filters.CharFilter:
+    return django_filters.CharFilter(
         label=_("Zoeken"),
         method="filter_search",
-        help_text=_("in code, titel en omschrijving"),
+        help_text=where,
         max_length=SEARCH_MAX_LENGTH,
     )
+
+
+def _overdue_filter(label: str) -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        label=label, choices=JA_NEE, method="filter_te_laat", empty_label=_("Alle")
+    )
+
+
+class RegisterFilterSet(django_filters.FilterSet):
+    """What the lists of the register share: a free-text search over
+    ``search_fields`` and the filter on being overdue (``overdue_q``)."""
+
+    search_fields: tuple[str, ...] = ()
+
+    def overdue_q(self) -> Q:
+        raise NotImplementedError
+
+    def filter_search(self, queryset, name, value):
+        return _search(queryset, value, self.search_fields)
+
+    def filter_te_laat(self, queryset, name, value):
+        return _yes_no(queryset, value, self.overdue_q())
+
+
+class ActieFilterSet(RegisterFilterSet):
+    search_fields = ("code", "titel", "omschrijving")
+    q = _search_filter(_("in code, titel en omschrijving"))
     programma = django_filters.ModelChoiceFilter(
         label=_("Programma"), queryset=Programma.objects.all(), empty_label=_("Alle")
     )
@@ -111,12 +138,7 @@ class ActieFilterSet(django_filters.FilterSet):
         empty_label=_("Alle"),
         distinct=True,
     )
-    te_laat = django_filters.ChoiceFilter(
-        label=_("Over de geplande einddatum"),
-        choices=JA_NEE,
-        method="filter_te_laat",
-        empty_label=_("Alle"),
-    )
+    te_laat = _overdue_filter(_("Over de geplande einddatum"))
     sortering = django_filters.OrderingFilter(
         label=_("Sorteren op"),
         empty_label=_("Code"),
@@ -177,8 +199,8 @@ class ActieFilterSet(django_filters.FilterSet):
             }
         )
 
-    def filter_search(self, queryset, name, value):
-        return _search(queryset, value, ["code", "titel", "omschrijving"])
+    def overdue_q(self) -> Q:
+        return overdue_actie_q()
 
     def filter_uitbuiting(self, queryset, name, value):
         return _any_true(queryset, UITBUITING_FIELDS, value)
@@ -186,17 +208,10 @@ class ActieFilterSet(django_filters.FilterSet):
     def filter_doelgroep(self, queryset, name, value):
         return _any_true(queryset, DOELGROEP_FIELDS, value)
 
-    def filter_te_laat(self, queryset, name, value):
-        return _yes_no(queryset, value, overdue_actie_q())
 
-
-class RaadsopdrachtFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Zoeken"),
-        method="filter_search",
-        help_text=_("in nummer, titel, tekst, RIS-nummer en afdoeningsdocument"),
-        max_length=SEARCH_MAX_LENGTH,
-    )
+class RaadsopdrachtFilterSet(RegisterFilterSet):
+    search_fields = ("nummer", "titel", "tekst", "ris_nummer", "afdoeningsdocument")
+    q = _search_filter(_("in nummer, titel, tekst, RIS-nummer en afdoeningsdocument"))
     soort = django_filters.MultipleChoiceFilter(
         label=_("Soort"),
         choices=RaadsopdrachtSoort.choices,
@@ -213,12 +228,7 @@ class RaadsopdrachtFilterSet(django_filters.FilterSet):
         method="filter_programma",
         empty_label=_("Alle"),
     )
-    te_laat = django_filters.ChoiceFilter(
-        label=_("Over de uiterste datum"),
-        choices=JA_NEE,
-        method="filter_te_laat",
-        empty_label=_("Alle"),
-    )
+    te_laat = _overdue_filter(_("Over de uiterste datum"))
     sortering = django_filters.OrderingFilter(
         label=_("Sorteren op"),
         empty_label=_("Datum aangenomen (nieuwste eerst)"),
@@ -240,12 +250,8 @@ class RaadsopdrachtFilterSet(django_filters.FilterSet):
         model = Raadsopdracht
         fields = []
 
-    def filter_search(self, queryset, name, value):
-        return _search(
-            queryset,
-            value,
-            ["nummer", "titel", "tekst", "ris_nummer", "afdoeningsdocument"],
-        )
+    def overdue_q(self) -> Q:
+        return overdue_raadsopdracht_q()
 
     def filter_programma(self, queryset, name, value):
         if not value:
@@ -255,6 +261,3 @@ class RaadsopdrachtFilterSet(django_filters.FilterSet):
                 raadsopdracht_in_programma_q(value.pk)
             ).values("pk")
         )
-
-    def filter_te_laat(self, queryset, name, value):
-        return _yes_no(queryset, value, overdue_raadsopdracht_q())
