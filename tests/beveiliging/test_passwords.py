@@ -196,4 +196,4 @@ def test_every_character_doubled_is_a_run_all_the_same():
 
 @pytest.mark.parametrize("password", PASSPHRASES)
 def test_passphrases_pass_every_validator_of_the_settings(password):
-    validate_password(password, _user())
+    assert validate_password(password, _user()) is None  # raises when refused
