@@ -2,10 +2,11 @@
 does, so records made in tests have a history row like any other."""
 
 import datetime
+from importlib import import_module
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from acties.constants import RaadsopdrachtSoort
 from acties.models import (
@@ -36,6 +37,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create and extracted:
+            if not Group.objects.filter(name=extracted).exists():
+                restore_roles()  # flushed by a transactional test before
             self.groups.add(Group.objects.get(name=extracted))
         if create:
             self.save()
@@ -146,3 +149,21 @@ class TussenevaluatieFactory(HistoryFactory):
     programma = factory.SubFactory(ProgrammaFactory)
     titel = "Tussenevaluatie"
     peildatum = datetime.date(2026, 12, 31)
+
+
+def restore_roles() -> None:
+    """The role groups, which a transactional or live-server test's flush
+    empties with the rest.
+
+    The migration that made them cannot be replayed here, so they are made
+    again from its own table of permissions.
+    """
+    roles = import_module("actieprogramma.migrations.0001_roles").ROLE_PERMISSIONS
+    for name, wanted in roles.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app, codename=code)
+                for app, code in (dotted.split(".") for dotted in wanted)
+            ]
+        )

@@ -14,26 +14,25 @@ import re
 import threading
 import time
 from collections import Counter
-from html.parser import HTMLParser
-from importlib import import_module
 
 import psycopg
 import pytest
 import requests
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import IntegrityError, OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
-from actieprogramma import errors
-from acties import import_views
 from acties.models import Actie, Voortgangsupdate
 from beveiliging.constants import Rol
-from pijlers import transactions
 from pijlers.history_chain import LOCK_KEY
-from pijlers.views import ServiceFormView
-from tests.factories import PASSWORD, UserFactory, VoortgangsupdateFactory
+from tests.factories import (
+    PASSWORD,
+    UserFactory,
+    VoortgangsupdateFactory,
+    restore_roles,
+)
+from tests.forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -64,78 +63,15 @@ def fail_first(times: int, cause: psycopg.Error, real):
     return replacement
 
 
-class _FormValues(HTMLParser):
-    """What a browser would send from the page's own form (not the logout form).
-
-    Every input, textarea and select it holds, hidden fields included, so the
-    posts below follow whatever the form renders.
-    """
-
-    def __init__(self, path: str):
-        super().__init__()
-        self.path = path
-        self.values: list[tuple[str, str]] = []
-        self._in_form = False
-        self._textarea = None
-        self._select = None
-        self._select_first = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self._in_form = attrs.get("method") == "post" and attrs.get(
-                "action", ""
-            ) in {"", self.path}
-        if not self._in_form or ("name" not in attrs and tag != "option"):
-            return
-        if tag == "input":
-            kind = attrs.get("type", "text")
-            if kind in {"submit", "button", "file", "image", "reset"}:
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            self.values.append((attrs["name"], attrs.get("value") or ""))
-        elif tag == "textarea":
-            self._textarea = [attrs["name"], ""]
-        elif tag == "select":
-            self._select, self._select_first = attrs["name"], None
-        elif tag == "option" and self._select:
-            value = attrs.get("value", "")
-            if self._select_first is None:
-                self._select_first = value
-            if "selected" in attrs:
-                self.values.append((self._select, value))
-                self._select_first = ""
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._in_form = False
-        elif tag == "textarea" and self._textarea is not None:
-            self.values.append(tuple(self._textarea))
-            self._textarea = None
-        elif tag == "select" and self._select:
-            if self._select_first:  # nothing selected: a browser sends the first
-                self.values.append((self._select, self._select_first))
-            self._select = None
+def form_values(html: str, **changes) -> dict:
+    """What a browser would send from the page's own form, with ``changes``;
+    whatever fields the form renders (hidden ones included) go along."""
+    return {**form_data(html), **changes}
 
 
-def form_values(html: str, path: str, **changes) -> list[tuple[str, str]]:
-    parser = _FormValues(path)
-    parser.feed(html)
-    values = [(name, value) for name, value in parser.values if name not in changes]
-    return values + list(changes.items())
-
-
-def form_post(client, path: str, **changes) -> dict[str, list[str]]:
+def form_post(client, path: str, **changes) -> dict:
     """The form on ``path`` as a browser would send it, with ``changes``."""
-    data: dict[str, list[str]] = {}
-    for name, value in form_values(client.get(path).content.decode(), path, **changes):
-        data.setdefault(name, []).append(value)
-    return data
+    return form_values(client.get(path).content.decode(), **changes)
 
 
 def edit(client, actie, **changes):
@@ -143,152 +79,10 @@ def edit(client, actie, **changes):
     return client.post(path, form_post(client, path, **changes))
 
 
-@pytest.fixture(autouse=True)
-def _no_backoff(monkeypatch):
-    monkeypatch.setattr(transactions, "BACKOFF", 0)
-
-
-def test_a_deadlock_after_the_save_is_retried_leaving_one_change_and_one_message(
-    client, beleidsmedewerker, world, monkeypatch
-):
-    """The first attempt saved and queued its message before the database aborted."""
-    actie = world["actie"]
-    failing = fail_first(
-        1,
-        psycopg.errors.DeadlockDetected("deadlock detected"),
-        ServiceFormView.get_success_url,
-    )
-    monkeypatch.setattr(ServiceFormView, "get_success_url", failing)
-    client.force_login(beleidsmedewerker)
-    response = edit(client, actie, titel="Na een impasse", reden="Opnieuw geprobeerd")
-
-    assert response.status_code == 302
-    assert len(failing.calls) == 2
-    actie.refresh_from_db()
-    assert actie.titel == "Na een impasse"
-    assert actie.history.filter(history_change_reason="Opnieuw geprobeerd").count() == 1
-    page = client.get(response.url).content.decode()
-    assert page.count(SAVED) == 1
-
-
-def test_a_serialization_failure_is_retried_too(
-    client, beleidsmedewerker, world, monkeypatch
-):
-    actie = world["actie"]
-    failing = fail_first(
-        2,
-        psycopg.errors.SerializationFailure("could not serialize access"),
-        ServiceFormView.get_success_url,
-    )
-    monkeypatch.setattr(ServiceFormView, "get_success_url", failing)
-    client.force_login(beleidsmedewerker)
-    response = edit(client, actie, titel="Na twee botsingen", reden="Derde poging")
-    assert response.status_code == 302
-    assert len(failing.calls) == 3
-    assert actie.history.filter(history_change_reason="Derde poging").count() == 1
-
-
-def test_a_retried_upload_is_read_again_from_the_start(
-    client, beleidsmedewerker, world, monkeypatch
-):
-    """The first attempt read the file to its end; the second must see it all."""
-    failing = fail_first(
-        1, psycopg.errors.DeadlockDetected("deadlock detected"), import_views._plan
-    )
-    monkeypatch.setattr(import_views, "_plan", failing)
-    client.force_login(beleidsmedewerker)
-    content = b"code,actielijn,titel,status,voortgang\r\n3.7,3,Uit Excel,gepland,0\r\n"
-    response = client.post(
-        reverse("acties:import"),
-        {
-            "soort": "acties",
-            "programma": world["programma"].pk,
-            "bestand": SimpleUploadedFile("acties.csv", content),
-            "reden": "Kwartaalrapportage",
-        },
-    )
-    assert response.status_code == 200
-    assert len(failing.calls) == 2
-    assert [(row.key, row.action) for row in response.context["plan"].rows] == [
-        ("3.7", "nieuw")
-    ]
-
-
-def test_after_three_aborted_attempts_the_answer_is_503_and_nothing_is_kept(
-    client, beleidsmedewerker, world, monkeypatch
-):
-    actie = world["actie"]
-    history_before = actie.history.count()
-    failing = fail_first(
-        99,
-        psycopg.errors.DeadlockDetected("deadlock detected"),
-        ServiceFormView.get_success_url,
-    )
-    monkeypatch.setattr(ServiceFormView, "get_success_url", failing)
-    client.force_login(beleidsmedewerker)
-    client.raise_request_exception = False
-    response = edit(client, actie, titel="Nooit opgeslagen", reden="Te druk")
-
-    assert response.status_code == 503
-    assert response["Retry-After"] == str(errors.RETRY_AFTER)
-    assert "Tijdelijk niet beschikbaar" in response.content.decode()
-    assert len(failing.calls) == transactions.ATTEMPTS == 3
-    actie.refresh_from_db()
-    assert actie.titel != "Nooit opgeslagen"
-    assert actie.history.count() == history_before
-
-
-def test_other_database_errors_are_not_retried(
-    client, beleidsmedewerker, world, monkeypatch
-):
-    """Only the database's own aborts for contention: a bug fails at once."""
-    failing = fail_first(
-        1,
-        psycopg.errors.UniqueViolation("duplicate key value"),
-        ServiceFormView.get_success_url,
-    )
-    monkeypatch.setattr(ServiceFormView, "get_success_url", failing)
-    client.force_login(beleidsmedewerker)
-    client.raise_request_exception = False
-    actie = world["actie"]
-    response = edit(client, actie, titel="Eén poging", reden="Fout")
-    assert response.status_code == 500
-    assert len(failing.calls) == 1
-    assert not actie.history.filter(history_change_reason="Fout").exists()
-
-
-def test_the_health_check_still_runs_outside_the_request_transaction(client):
-    """``non_atomic_requests`` is honoured: no SAVEPOINT around /health/."""
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("health")).status_code == 200
-    assert not any("SAVEPOINT" in query["sql"] for query in queries.captured_queries)
-
-
-# --- PostgreSQL: real deadlocks and real concurrent writers ------------------------
-
-
 @pytest.fixture
 def roles(transactional_db):
-    """The role groups, which a transactional test before this one flushed.
-
-    The migration that made them cannot be replayed here, so they are made
-    again from its own table of permissions (as tests/e2e does). This file's
-    name sorts after test_reliability.py, whose parallel-save test needs them
-    too and so must stay the first transactional test of the suite.
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    wanted = import_module("actieprogramma.migrations.0001_roles").ROLE_PERMISSIONS
-    for name, permissions in wanted.items():
-        group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            [
-                Permission.objects.get(content_type__app_label=app, codename=code)
-                for app, code in (dotted.split(".") for dotted in permissions)
-            ]
-        )
+    """The role groups, which a transactional test before this one flushed."""
+    restore_roles()
 
 
 @pytest.mark.postgresql
@@ -371,9 +165,7 @@ class Writer:
         page = self.session.get(f"{base}/accounts/login/", timeout=30)
         response = self.session.post(
             f"{base}/accounts/login/",
-            data=form_values(
-                page.text, "/accounts/login/", username=username, password=PASSWORD
-            ),
+            data=form_values(page.text, username=username, password=PASSWORD),
             headers={"Referer": f"{base}/accounts/login/"},
             allow_redirects=False,
             timeout=30,
@@ -387,7 +179,7 @@ class Writer:
             return
         response = self.session.post(
             self.base + path,
-            data=form_values(page.text, path, **changes),
+            data=form_values(page.text, **changes),
             headers={"Referer": self.base + path},
             allow_redirects=False,
             timeout=30,

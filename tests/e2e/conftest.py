@@ -9,14 +9,13 @@ Run them on their own with ``make test PYTEST_ARGS='-m e2e'``.
 import io
 import os
 import shutil
-from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from beveiliging.constants import Rol
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, restore_roles
 
 # Playwright's synchronous API runs an event loop in the test thread; Django's
 # guard against database calls from async code would then refuse the test's own
@@ -70,25 +69,6 @@ def browser():
         )
         yield browser
         browser.close()
-
-
-def restore_roles() -> None:
-    """The role groups, which a live-server test's flush empties with the rest.
-
-    The migration that made them cannot be replayed here, so they are made
-    again from its own table of permissions.
-    """
-    from django.contrib.auth.models import Group, Permission
-
-    roles = import_module("actieprogramma.migrations.0001_roles").ROLE_PERMISSIONS
-    for name, wanted in roles.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.set(
-            [
-                Permission.objects.get(content_type__app_label=app, codename=code)
-                for app, code in (dotted.split(".") for dotted in wanted)
-            ]
-        )
 
 
 @pytest.fixture
