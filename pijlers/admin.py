@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpResponseNotAllowed
-from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -10,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .forms import NoVictimDataMixin
 from .history import delete_with_history, save_with_history
 from .history_chain import lock_chains
-from .merge import BASIS, EditConflict, MergeFormMixin
+from .merge import BASIS, EditConflict, MergeFormMixin, when_text
 from .models import Actielijn, ActielijnPijler, Pijler, Programma
 
 REASON_FIELD = "wijzigingsreden"
@@ -65,11 +64,7 @@ class ReasonForm(MergeFormMixin, NoVictimDataMixin, forms.ModelForm):
         data[self.add_prefix(BASIS)] = self.snapshot(values=conflict.current_values)
         self.data = data
         for item in conflict.conflicts:
-            when = (
-                formats.date_format(timezone.localtime(item.at), "j F Y H:i")
-                if item.at
-                else ""
-            )
+            when = when_text(item.at)
             self.add_error(
                 item.name,
                 gettext(
