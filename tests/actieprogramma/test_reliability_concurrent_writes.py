@@ -18,14 +18,19 @@ from collections import Counter
 import psycopg
 import pytest
 import requests
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import IntegrityError, OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
+from actieprogramma import errors
+from acties import import_views
 from acties.models import Actie, Voortgangsupdate
 from beveiliging.constants import Rol
+from pijlers import transactions
 from pijlers.history_chain import LOCK_KEY
+from pijlers.views import ServiceFormView
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -77,6 +82,132 @@ def form_post(client, path: str, **changes) -> dict:
 def edit(client, actie, **changes):
     path = reverse("acties:actie-update", args=[actie.pk])
     return client.post(path, form_post(client, path, **changes))
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff(monkeypatch):
+    monkeypatch.setattr(transactions, "BACKOFF", 0)
+
+
+def test_a_deadlock_after_the_save_is_retried_leaving_one_change_and_one_message(
+    client, beleidsmedewerker, world, monkeypatch
+):
+    """The first attempt saved and queued its message before the database aborted."""
+    actie = world["actie"]
+    failing = fail_first(
+        1,
+        psycopg.errors.DeadlockDetected("deadlock detected"),
+        ServiceFormView.get_success_url,
+    )
+    monkeypatch.setattr(ServiceFormView, "get_success_url", failing)
+    client.force_login(beleidsmedewerker)
+    response = edit(client, actie, titel="Na een impasse", reden="Opnieuw geprobeerd")
+
+    assert response.status_code == 302
+    assert len(failing.calls) == 2
+    actie.refresh_from_db()
+    assert actie.titel == "Na een impasse"
+    assert actie.history.filter(history_change_reason="Opnieuw geprobeerd").count() == 1
+    page = client.get(response.url).content.decode()
+    assert page.count(SAVED) == 1
+
+
+def test_a_serialization_failure_is_retried_too(
+    client, beleidsmedewerker, world, monkeypatch
+):
+    actie = world["actie"]
+    failing = fail_first(
+        2,
+        psycopg.errors.SerializationFailure("could not serialize access"),
+        ServiceFormView.get_success_url,
+    )
+    monkeypatch.setattr(ServiceFormView, "get_success_url", failing)
+    client.force_login(beleidsmedewerker)
+    response = edit(client, actie, titel="Na twee botsingen", reden="Derde poging")
+    assert response.status_code == 302
+    assert len(failing.calls) == 3
+    assert actie.history.filter(history_change_reason="Derde poging").count() == 1
+
+
+def test_a_retried_upload_is_read_again_from_the_start(
+    client, beleidsmedewerker, world, monkeypatch
+):
+    """The first attempt read the file to its end; the second must see it all."""
+    failing = fail_first(
+        1, psycopg.errors.DeadlockDetected("deadlock detected"), import_views._plan
+    )
+    monkeypatch.setattr(import_views, "_plan", failing)
+    client.force_login(beleidsmedewerker)
+    content = b"code,actielijn,titel,status,voortgang\r\n3.7,3,Uit Excel,gepland,0\r\n"
+    response = client.post(
+        reverse("acties:import"),
+        {
+            "soort": "acties",
+            "programma": world["programma"].pk,
+            "bestand": SimpleUploadedFile("acties.csv", content),
+            "reden": "Kwartaalrapportage",
+        },
+    )
+    assert response.status_code == 200
+    assert len(failing.calls) == 2
+    assert [(row.key, row.action) for row in response.context["plan"].rows] == [
+        ("3.7", "nieuw")
+    ]
+
+
+def test_after_three_aborted_attempts_the_answer_is_503_and_nothing_is_kept(
+    client, beleidsmedewerker, world, monkeypatch
+):
+    actie = world["actie"]
+    history_before = actie.history.count()
+    failing = fail_first(
+        99,
+        psycopg.errors.DeadlockDetected("deadlock detected"),
+        ServiceFormView.get_success_url,
+    )
+    monkeypatch.setattr(ServiceFormView, "get_success_url", failing)
+    client.force_login(beleidsmedewerker)
+    client.raise_request_exception = False
+    response = edit(client, actie, titel="Nooit opgeslagen", reden="Te druk")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(errors.RETRY_AFTER)
+    assert "Tijdelijk niet beschikbaar" in response.content.decode()
+    assert len(failing.calls) == transactions.ATTEMPTS == 3
+    actie.refresh_from_db()
+    assert actie.titel != "Nooit opgeslagen"
+    assert actie.history.count() == history_before
+
+
+def test_other_database_errors_are_not_retried(
+    client, beleidsmedewerker, world, monkeypatch
+):
+    """Only the database's own aborts for contention: a bug fails at once."""
+    failing = fail_first(
+        1,
+        psycopg.errors.UniqueViolation("duplicate key value"),
+        ServiceFormView.get_success_url,
+    )
+    monkeypatch.setattr(ServiceFormView, "get_success_url", failing)
+    client.force_login(beleidsmedewerker)
+    client.raise_request_exception = False
+    actie = world["actie"]
+    response = edit(client, actie, titel="Eén poging", reden="Fout")
+    assert response.status_code == 500
+    assert len(failing.calls) == 1
+    assert not actie.history.filter(history_change_reason="Fout").exists()
+
+
+def test_the_health_check_still_runs_outside_the_request_transaction(client):
+    """``non_atomic_requests`` is honoured: no SAVEPOINT around /health/."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("health")).status_code == 200
+    assert not any("SAVEPOINT" in query["sql"] for query in queries.captured_queries)
+
+
+# --- PostgreSQL: real deadlocks and real concurrent writers ------------------------
 
 
 @pytest.fixture
