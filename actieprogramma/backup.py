@@ -4,7 +4,7 @@ One JSON file holds everything a restore into an empty, migrated database needs
 (docs/operations.md): every record of the project's own apps and every history
 row, the accounts with their roles and second factors, the admin's log, the
 hash chain's column
-layouts (``history_chain_layout``), the log of history purges (PostgreSQL),
+layouts and the log of history purges (PostgreSQL), both ``historie``'s,
 and the stored files (the final evaluation PDFs) embedded in base64 with their
 SHA-256.
 
@@ -48,11 +48,23 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
-from pijlers.history_chain import all_layouts, last_hash, restore_layouts
+from historie.chain import (
+    all_layouts,
+    last_hash,
+    purge_log_rows,
+    restore_layouts,
+    restore_purge_log,
+)
+from historie.models import ChainLayout, PurgeLogEntry
 
 FORMAT = "actieprogramma-export"
 VERSION = 1
 CHUNK = 2000
+# The chain's own tables travel in the header, under their table names: their
+# rows are checked and restored apart from the records (the purge log only on
+# PostgreSQL, which writes it).
+LAYOUTS = ChainLayout._meta.db_table
+PURGE_LOG = PurgeLogEntry._meta.db_table
 
 
 class BackupError(Exception):
@@ -85,7 +97,7 @@ def project_models() -> list[type[models.Model]]:
         for config in apps.get_app_configs()
         if Path(config.path).resolve().parent == base
         for model in config.get_models()
-        if not model._meta.proxy
+        if not model._meta.proxy and model not in (ChainLayout, PurgeLogEntry)
     ]
 
 
@@ -202,47 +214,13 @@ def _migrations(using: str) -> dict[str, str]:
     return newest
 
 
-PURGE_LOG_COLUMNS = "table_name, operation, old_row, reason, purged_by, purged_at"
-
-
-def _purge_log(using: str) -> list[list]:
-    """The log of purges (PostgreSQL only), which verify_history relies on."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {PURGE_LOG_COLUMNS} FROM history_purge_log ORDER BY id"  # noqa: S608
-        )
-        return [
-            [
-                table,
-                operation,
-                # Django has psycopg hand jsonb over as text.
-                json.loads(old_row) if isinstance(old_row, str) else old_row,
-                reason,
-                by,
-                at.isoformat(),
-            ]
-            for table, operation, old_row, reason, by, at in cursor.fetchall()
-        ]
-
-
 def _restore_purge_log(rows: list[list], using: str) -> None:
-    if not rows:
-        return
-    connection = connections[using]
-    if connection.vendor != "postgresql":
+    if rows and connections[using].vendor != "postgresql":
         raise BackupError(
             "The export holds a log of history purges, which only PostgreSQL "
             "keeps; restore it into PostgreSQL."
         )
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO history_purge_log ({PURGE_LOG_COLUMNS}) "  # noqa: S608
-            "VALUES (%s, %s, %s::jsonb, %s, %s, %s)",
-            [[*row[:2], json.dumps(row[2]), *row[3:]] for row in rows],
-        )
+    restore_purge_log(rows, using=using)
 
 
 def _chain_heads(using: str) -> dict[str, dict]:
@@ -284,8 +262,8 @@ def export(stream: IO[str], *, using: str = "default") -> Counts:
             "version": VERSION,
             "migrations": _migrations(using),
             "history_chain": _chain_heads(using),
-            "history_chain_layout": all_layouts(using=using),
-            "history_purge_log": _purge_log(using),
+            LAYOUTS: all_layouts(using=using),
+            PURGE_LOG: purge_log_rows(using=using),
             "files": files,
         }
         stream.write("{\n")
@@ -347,9 +325,9 @@ def _check_target(header: dict, using: str) -> None:
         if model is not Group and model._base_manager.using(using).exists()
     ]
     if all_layouts(using=using):
-        occupied.append("history_chain_layout")
-    if _purge_log(using):
-        occupied.append("history_purge_log")
+        occupied.append(LAYOUTS)
+    if purge_log_rows(using=using):
+        occupied.append(PURGE_LOG)
     if occupied:
         raise BackupError(
             "The database is not empty; restore into a new, migrated database "
@@ -422,8 +400,8 @@ def restore(stream: IO[str], *, using: str = "default") -> Counts:
             # come instead, with the ids that records refer to.
             Group.objects.using(using).all().delete()
             loaded = _save_all(objects, using)
-            restore_layouts(header["history_chain_layout"], using=using)
-            _restore_purge_log(header["history_purge_log"], using)
+            restore_layouts(header[LAYOUTS], using=using)
+            _restore_purge_log(header[PURGE_LOG], using)
             if _chain_heads(using) != header["history_chain"]:
                 raise BackupError(
                     "The restored history does not end where the export says it "

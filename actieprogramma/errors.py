@@ -11,8 +11,8 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views import defaults
 
-from pijlers.security_log import security_event
-from pijlers.transactions import is_retryable, sqlstate
+from basis.transactions import is_retryable, sqlstate
+from beveiliging.security_log import security_event
 
 try:
     import psycopg
@@ -48,7 +48,7 @@ def is_unavailable(exception: BaseException | None) -> bool:
     A lost or refused connection is an outage whatever a probe finds a moment
     later: after a quick restart the probe gets through, yet this request's
     connection died with the old server. A transaction still aborted as a
-    deadlock after its retries (``pijlers.transactions``) is contention, also
+    deadlock after its retries (``basis.transactions``) is contention, also
     worth trying again. Any other database error is an outage only if a new
     connection cannot get through; with the database up it is a bug, a 500.
     """

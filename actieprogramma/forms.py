@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from pijlers.forms import DateInput, NoVictimDataMixin
+from basis.forms import DateInput, NoVictimDataMixin
 from pijlers.models import Actielijn, Programma
 
 from .selectors import KINDS, LogFilter

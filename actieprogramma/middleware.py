@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
-from pijlers.security_log import security_event
+from beveiliging.security_log import security_event
 
 # Kept in the session: when the user signed in, and when they were last seen.
 LOGIN_AT = "_login_at"

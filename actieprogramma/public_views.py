@@ -20,9 +20,9 @@ from django.views.generic import TemplateView
 from acties.import_views import open_data_response
 from acties.models import Actie
 from acties.opendata import programma_mandates
+from basis.views import ServiceFormView, breadcrumbs
 from pijlers import services as pijler_services
 from pijlers.models import Actielijn, Pijler, Programma
-from pijlers.views import ServiceFormView, breadcrumbs
 
 from .forms import OpenbaarForm
 

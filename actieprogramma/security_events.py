@@ -1,11 +1,11 @@
-"""What goes into the security log (pijlers.security_log), wired up in
+"""What goes into the security log (beveiliging.security_log), wired up in
 ActieprogrammaConfig.ready(): sign-ins, failures, lockouts, sign-outs, role and
 account changes. Refused access is logged by the 403 handler (errors.py)."""
 
 import logging
 import time
 
-from pijlers.security_log import security_event
+from beveiliging.security_log import security_event
 
 
 def _current_request():

@@ -27,7 +27,7 @@ from acties.models import (
 )
 from acties.snapshot import end_of_day
 from evaluatie.models import Bevinding, Tussenevaluatie
-from pijlers.changes import ChangeEntry, ValueFormatter, build_entries, record_history
+from historie.changes import ChangeEntry, ValueFormatter, build_entries, record_history
 from pijlers.models import Actielijn, ActielijnPijler, Pijler, Programma
 
 

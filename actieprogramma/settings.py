@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    # The ground floor first: the audit machinery and the pages' building blocks.
+    "historie",
+    "basis",
     "pijlers",
     "acties",
     "evaluatie",
@@ -116,7 +119,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # The request's transaction around the view; after every other middleware
     # with a process_view, since it calls the view itself.
-    "pijlers.transactions.RequestTransactionMiddleware",
+    "basis.transactions.RequestTransactionMiddleware",
     # Last, as django-axes requires: it answers locked-out login attempts.
     "axes.middleware.AxesMiddleware",
 ]
@@ -156,7 +159,7 @@ DATABASES = {
     )
 }
 # A request writes everything or nothing: not ATOMIC_REQUESTS but
-# pijlers.transactions.RequestTransactionMiddleware, which also retries a
+# basis.transactions.RequestTransactionMiddleware, which also retries a
 # transaction that PostgreSQL aborts as a deadlock.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -235,7 +238,7 @@ SYSTEM_USERNAME = env_str("SYSTEM_USERNAME", "systeem")
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 120)
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1536)
 
-# Rendered page fragments (pijlers.cache) are keyed by the data's generation and
+# Rendered page fragments (historie.cache) are keyed by the data's generation and
 # so never stale for recorded data; a per-process memory cache is enough.
 CACHES = {
     "default": {
@@ -304,7 +307,7 @@ def _trusted_proxy(value: str) -> str:
 # The reverse proxies in front of the application (addresses or networks,
 # comma-separated). A request from one of them is taken to be for the client
 # it names in X-Forwarded-For: the right-most entry that is no trusted proxy
-# (pijlers.security_log.client_ip). The sign-in lockout and the security log
+# (beveiliging.security_log.client_ip). The sign-in lockout and the security log
 # both use that address. Empty: REMOTE_ADDR, and the header is ignored.
 # Addresses rather than a count of proxies: a request that reaches the
 # application past the proxy cannot pass off a header of its own.
@@ -354,7 +357,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # The client's address as the security log sees it (TRUSTED_PROXIES), not the
 # proxy's, so that a lockout hits one person rather than everyone behind it.
-AXES_CLIENT_IP_CALLABLE = "pijlers.security_log.client_ip"
+AXES_CLIENT_IP_CALLABLE = "beveiliging.security_log.client_ip"
 
 # Logging: the console, and the security log as one JSON object per line
 # (docs/security.md), to standard error or to SECURITY_LOG_FILE.
@@ -368,7 +371,7 @@ if env_str("SECURITY_LOG_FILE"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"security": {"()": "pijlers.security_log.JsonFormatter"}},
+    "formatters": {"security": {"()": "beveiliging.security_log.JsonFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         "security": _security_handler,

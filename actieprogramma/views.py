@@ -15,12 +15,12 @@ from django.views.generic import ListView, TemplateView
 from acties import selectors
 from acties.models import Actie
 from acties.snapshot import compare, end_of_day, programma_state, snapshot_at
-from pijlers.changes import ValueFormatter, build_entries, record_history
-from pijlers.charts import bar_chart
-from pijlers.export import csv_response
+from basis.charts import bar_chart
+from basis.export import csv_response
+from basis.views import RoleRequiredMixin, breadcrumbs
+from historie.changes import ValueFormatter, build_entries, record_history
 from pijlers.models import Programma
 from pijlers.selectors import programma_list
-from pijlers.views import RoleRequiredMixin, breadcrumbs
 
 from .forms import HistorieFilterForm, PeildatumForm, VergelijkForm
 from .selectors import (

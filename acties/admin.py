@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from pijlers.admin import REASON_FIELD, AuditedAdmin, ReasonForm
+from basis.admin import REASON_FIELD, AuditedAdmin, ReasonForm
 
 from . import services
 from .models import (

@@ -2,13 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pijlers.forms import (
+from basis.forms import (
     DateInput,
     ModelMultipleChoiceField,
     NoVictimDataMixin,
     ReasonForm,
 )
-from pijlers.merge import MergeFormMixin
+from historie.merge import MergeFormMixin
 from pijlers.selectors import programma_list
 
 from .constants import (

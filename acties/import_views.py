@@ -19,8 +19,8 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView
 
+from basis.views import RoleRequiredMixin, breadcrumbs
 from pijlers.models import Programma
-from pijlers.views import RoleRequiredMixin, breadcrumbs
 
 from .forms import ImportForm
 from .imports import (

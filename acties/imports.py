@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from pijlers.export import FORMULA_PREFIXES, unneutralise
+from basis.export import FORMULA_PREFIXES, unneutralise
 from pijlers.models import Actielijn, Programma
 
 from . import services

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import models, transaction
 
+from historie.records import recorded_at, system_user
 from pijlers import services as pijler_services
-from pijlers.history import recorded_at, system_user
 from pijlers.models import Actielijn, ActielijnPijler, Pijler, Programma
 
 from . import services

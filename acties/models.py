@@ -9,9 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from pijlers.history import tracked_history
-from pijlers.models import Actielijn, Programma
-from pijlers.validators import (
+from basis.validators import (
     MAX_LANGE_TOELICHTING,
     MAX_OMSCHRIJVING,
     MAX_RAADSTEKST,
@@ -19,6 +17,8 @@ from pijlers.validators import (
     MAX_VOORTGANGSUPDATE,
     limited_text,
 )
+from historie.records import tracked_history
+from pijlers.models import Actielijn, Programma
 
 from .constants import (
     ActieStatus,

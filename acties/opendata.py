@@ -26,8 +26,8 @@ import tablib
 from django.db import transaction
 from django.db.models import Q
 
+from basis.export import neutralise
 from pijlers import services as pijler_services
-from pijlers.export import neutralise
 from pijlers.models import Actielijn, Pijler, Programma
 
 from . import services

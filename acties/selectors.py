@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from pijlers.changes import ValueFormatter, build_entries, link_history, record_history
+from historie.changes import ValueFormatter, build_entries, link_history, record_history
 from pijlers.models import Actielijn, ActielijnPijler, Programma
 from pijlers.selectors import programma_list
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from pijlers.history import (
+from historie.records import (
     create_with_history,
     delete_with_history,
     history_writer,

@@ -2,7 +2,7 @@
 
 Both are reconstructed from the audit history alone, never from hand-kept
 notes: a snapshot is one query per kind of record over its history table
-(``pijlers.history.versions_at``), whatever the number of records, so the
+(``historie.records.versions_at``), whatever the number of records, so the
 number of queries does not grow with the programme. The mid-term evaluation
 (``evaluatie``) reads the programme through these functions.
 """
@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from pijlers.changes import ValueFormatter, tracked_fields
-from pijlers.history import rows_between, versions_at
+from historie.changes import ValueFormatter, tracked_fields
+from historie.records import rows_between, versions_at
 from pijlers.models import Actielijn, ActielijnPijler, Pijler, Programma
 
 from .constants import ACTIE_STATUS_KLAAR, ActieStatus

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from pijlers.history import system_user
+from historie.records import system_user
 from pijlers.models import Actielijn, ActielijnPijler, Pijler, Programma
 
 from .constants import ACTIE_STATUS_KLAAR, ActieStatus, RaadsopdrachtSoort

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from pijlers.cache import cached_fragment, fragment_key
-from pijlers.export import csv_response
-from pijlers.views import (
+from basis.export import csv_response
+from basis.views import (
     MergeServiceFormView,
     RoleRequiredMixin,
     ServiceFormView,
     breadcrumbs,
 )
+from historie.cache import cached_fragment, fragment_key
 
 from . import selectors, services
 from .filters import ActieFilterSet, RaadsopdrachtFilterSet
@@ -118,7 +118,7 @@ class ActieExportView(RoleRequiredMixin, View):
 
 class ActieDetailView(RoleRequiredMixin, TemplateView):
     """An action's page. Its body is the most visited page of the application
-    and is cached per data generation and set of permissions (pijlers.cache)."""
+    and is cached per data generation and set of permissions (historie.cache)."""
 
     permission_required = "acties.view_actie"
     template_name = "acties/actie_detail.html"

@@ -33,7 +33,7 @@ def main() -> None:
 
     from evaluatie.models import Tussenevaluatie
     from evaluatie.report import build_report, report_pdf
-    from pijlers.history import system_user
+    from historie.records import system_user
     from pijlers.models import Programma
 
     parser = argparse.ArgumentParser()

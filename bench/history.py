@@ -33,7 +33,7 @@ def main() -> None:
 
     from acties.models import Actie
     from acties.snapshot import compare, end_of_day, programma_state, snapshot_at
-    from pijlers.history import tracked_models
+    from historie.records import tracked_models
     from pijlers.models import Programma
 
     parser = argparse.ArgumentParser()

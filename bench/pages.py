@@ -56,7 +56,7 @@ def main() -> None:
     from acties.selectors import current_programma
     from evaluatie import services as evaluatie_services
     from evaluatie.models import Tussenevaluatie
-    from pijlers.history import system_user, tracked_models
+    from historie.records import system_user, tracked_models
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=15)

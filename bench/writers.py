@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres python -m bench.writers
 
 Every history-writing service takes one advisory lock for all history tables
-first (``pijlers.history.history_writer``), so writes queue one after the
+first (``historie.records.history_writer``), so writes queue one after the
 other. This measures write transactions per second with 1, 4 and 8 writers,
 each a thread with its own connection, all writing to one action of the real
 programme: in turn a new progress update, an edit of the action and an edit
@@ -58,7 +58,8 @@ def measure(options) -> dict[tuple[int, bool], list[float]]:
 
     from acties import services
     from acties.models import Actie
-    from pijlers import history, history_chain
+    from historie import chain as history_chain
+    from historie import records as history
 
     call_command("load_programme", stdout=io.StringIO())
     actie = Actie.objects.order_by("pk").first()

@@ -5,7 +5,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pijlers.admin import ReadOnlyHistoryAdmin
+from basis.admin import ReadOnlyHistoryAdmin
 
 from . import services
 from .models import Rolbeleid

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pijlers.forms import ModelMultipleChoiceField, ReasonForm
+from basis.forms import ModelMultipleChoiceField, ReasonForm
 
 from . import services
 

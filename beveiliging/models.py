@@ -2,7 +2,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pijlers.history import tracked_history
+from historie.records import tracked_history
 
 
 class Rolbeleid(models.Model):

@@ -19,7 +19,7 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from pijlers.security_log import security_event
+from beveiliging.security_log import security_event
 
 from . import services
 

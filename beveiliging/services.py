@@ -20,8 +20,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pijlers.history import create_with_history, history_writer, update_with_history
-from pijlers.security_log import security_event
+from beveiliging.security_log import security_event
+from historie.records import create_with_history, history_writer, update_with_history
 
 from .constants import BACKUP_CODE_COUNT, STAFF_ROLES
 from .models import Rolbeleid

@@ -13,7 +13,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from pijlers.views import ServiceFormView, breadcrumbs
+from basis.views import ServiceFormView, breadcrumbs
 
 from . import selectors, services
 from .constants import Tweestapsstatus

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from pijlers.admin import REASON_FIELD, AuditedAdmin
+from basis.admin import REASON_FIELD, AuditedAdmin
 
 from . import services
 from .constants import EvaluatieStatus

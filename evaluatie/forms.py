@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pijlers.forms import DateInput, NoVictimDataMixin, ReasonForm
-from pijlers.merge import MergeFormMixin
+from basis.forms import DateInput, NoVictimDataMixin, ReasonForm
+from historie.merge import MergeFormMixin
 from pijlers.models import Programma
 
 from .models import Bevinding, Tussenevaluatie

@@ -4,9 +4,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from pijlers.history import tracked_history
+from basis.validators import MAX_EVALUATIETEKST, limited_text
+from historie.records import tracked_history
 from pijlers.models import Actielijn, Pijler, Programma
-from pijlers.validators import MAX_EVALUATIETEKST, limited_text
 
 from .constants import EvaluatieStatus
 

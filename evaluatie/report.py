@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
 
-from pijlers.charts import alt_text, svg_data_uri
+from basis.charts import alt_text, svg_data_uri
 
 from .constants import EvaluatieStatus
 from .models import Tussenevaluatie

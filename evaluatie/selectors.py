@@ -29,9 +29,9 @@ from acties.snapshot import (
     programma_state,
     snapshot_at,
 )
-from pijlers.charts import BarChart, bar_chart
-from pijlers.export import neutralise
-from pijlers.history import versions_at
+from basis.charts import BarChart, bar_chart
+from basis.export import neutralise
+from historie.records import versions_at
 
 from .models import Bevinding, Tussenevaluatie
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from pijlers.history import (
+from historie.records import (
     create_with_history,
     delete_with_history,
     history_writer,

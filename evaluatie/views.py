@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from pijlers.security_log import security_event
-from pijlers.views import (
+from basis.views import (
     MergeServiceFormView,
     RoleRequiredMixin,
     ServiceFormView,
     breadcrumbs,
 )
+from beveiliging.security_log import security_event
 
 from . import services
 from .constants import EvaluatieStatus

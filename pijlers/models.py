@@ -4,8 +4,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .history import tracked_history
-from .validators import MAX_LANGE_TOELICHTING, MAX_OMSCHRIJVING, limited_text
+from basis.validators import MAX_LANGE_TOELICHTING, MAX_OMSCHRIJVING, limited_text
+from historie.records import tracked_history
 
 
 class Programma(models.Model):

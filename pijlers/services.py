@@ -1,11 +1,12 @@
 from collections.abc import Iterable
 
-from .history import (
+from historie.records import (
     create_with_history,
     history_writer,
     sync_links,
     update_with_history,
 )
+
 from .models import Actielijn, ActielijnPijler, Pijler, Programma
 
 

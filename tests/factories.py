@@ -18,7 +18,7 @@ from acties.models import (
     Voortgangsupdate,
 )
 from evaluatie.models import Tussenevaluatie
-from pijlers.history import save_with_history, system_user
+from historie.records import save_with_history, system_user
 from pijlers.models import Actielijn, Pijler, Programma
 
 PASSWORD = "correct-horse-battery-staple"

@@ -27,8 +27,8 @@ from acties.models import Actie, Organisatie
 from evaluatie import report
 from evaluatie import services as evaluatie_services
 from evaluatie.models import Tussenevaluatie
-from pijlers.history import system_user, tracked_models
-from pijlers.history_chain import LAYOUT_TABLE
+from historie.chain import LAYOUT_TABLE
+from historie.records import system_user, tracked_models
 from pijlers.models import Programma
 from tests.factories import UserFactory
 

@@ -27,7 +27,7 @@ from beveiliging.constants import Rol
 from evaluatie.admin import TussenevaluatieAdmin
 from evaluatie.constants import EvaluatieStatus
 from evaluatie.models import Bevinding, Tussenevaluatie
-from pijlers.history import save_with_history, system_user
+from historie.records import save_with_history, system_user
 from tests.factories import PASSWORD, TussenevaluatieFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

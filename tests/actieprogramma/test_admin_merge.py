@@ -78,21 +78,21 @@ def test_a_save_that_lands_while_the_page_is_posted_is_not_overwritten(
 ):
     """The admin locks the record before it compares: another person's save
     that comes in just before is seen as a conflict, never silently lost."""
-    import pijlers.admin
+    import basis.admin
 
     anna, bram = coordinator("anna"), coordinator("bram")
     url = change_url(organisatie)
     bram_form = opened_form(bram, url)
     anna_form = opened_form(anna, url)
     anna_form.update(naam="Politie Den Haag", wijzigingsreden="Korter")
-    real_lock = pijlers.admin.lock_chains
+    real_lock = basis.admin.lock_chains
 
     def anna_saves_first(using):
-        monkeypatch.setattr(pijlers.admin, "lock_chains", real_lock)
+        monkeypatch.setattr(basis.admin, "lock_chains", real_lock)
         assert anna.post(url, anna_form).status_code == 302
         real_lock(using)
 
-    monkeypatch.setattr(pijlers.admin, "lock_chains", anna_saves_first)
+    monkeypatch.setattr(basis.admin, "lock_chains", anna_saves_first)
     bram_form.update(naam="Politie Haaglanden", wijzigingsreden="Regio")
     response = bram.post(url, bram_form)
     assert response.status_code == 200

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from actieprogramma import errors
 from acties.models import Actie
-from pijlers.views import ServiceFormView
+from basis.views import ServiceFormView
 from tests.acties.test_views import edit_form
 from tests.factories import UserFactory
 

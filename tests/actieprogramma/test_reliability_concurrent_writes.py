@@ -1,6 +1,6 @@
 """Concurrent writers: a transaction the database aborts is retried, never a 500.
 
-The request transaction (``pijlers.transactions``) runs a view again when
+The request transaction (``basis.transactions``) runs a view again when
 PostgreSQL aborts it as a deadlock or serialization failure. The first tests
 make the abort happen on purpose, once or every time; the PostgreSQL tests
 make a real deadlock, and let eight officers write to one action over HTTP for
@@ -27,10 +27,10 @@ from django.urls import reverse
 from actieprogramma import errors
 from acties import import_views
 from acties.models import Actie, Voortgangsupdate
+from basis import transactions
+from basis.views import ServiceFormView
 from beveiliging.constants import Rol
-from pijlers import transactions
-from pijlers.history_chain import LOCK_KEY
-from pijlers.views import ServiceFormView
+from historie.chain import LOCK_KEY
 from tests.factories import (
     PASSWORD,
     UserFactory,
@@ -247,7 +247,7 @@ def test_a_real_deadlock_is_retried_and_the_edit_saved(
         finally:
             connection.close()
 
-    caplog.set_level(logging.WARNING, logger="pijlers.transactions")
+    caplog.set_level(logging.WARNING, logger="basis.transactions")
     thread = threading.Thread(target=save)
     try:
         with other.cursor() as cursor:

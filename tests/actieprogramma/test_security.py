@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 
 from actieprogramma.middleware import LOGIN_AT, SEEN_AT
-from pijlers.security_log import JsonFormatter
+from beveiliging.security_log import JsonFormatter
 from tests.acties.test_views import PUBLIC, ROUTES, url_for
 
 pytestmark = pytest.mark.django_db

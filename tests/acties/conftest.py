@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from acties.models import Meting
-from pijlers.history import save_with_history, system_user
+from historie.records import save_with_history, system_user
 from tests.factories import (
     ActieFactory,
     ActielijnFactory,

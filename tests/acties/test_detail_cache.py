@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from acties import services
-from pijlers.cache import history_generation
-from pijlers.history import system_user
+from historie.cache import history_generation
+from historie.records import system_user
 
 
 def page(client, actie) -> str:

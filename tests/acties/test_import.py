@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from acties import imports, services
 from acties.models import Actie, Meting, Voortgangsupdate
-from pijlers.history import tracked_models
+from historie.records import tracked_models
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """Two people edit one record from the same version: nothing either did is lost.
 
 Each test opens the edit page twice, as two people would, and saves both; the
-second save is merged with the first (pijlers.merge).
+second save is merged with the first (historie.merge).
 """
 
 import datetime
@@ -21,7 +21,7 @@ from acties.models import (
     Voortgangsupdate,
 )
 from evaluatie.models import Bevinding, Tussenevaluatie
-from pijlers.history import recorded_at
+from historie.records import recorded_at
 from tests.factories import OrganisatieFactory, UserFactory
 from tests.forms import form_data, opened_form
 
@@ -462,19 +462,19 @@ def test_a_mandate_reopened_meanwhile_keeps_its_new_status(world):
 
 
 def test_a_record_deleted_while_its_page_was_open_is_a_404(anna, world, monkeypatch):
-    import pijlers.views
+    import basis.views
 
     organisatie = OrganisatieFactory(naam="Verdwijnt")
     url = reverse("acties:organisatie-update", args=[organisatie.pk])
     data = opened_form(anna, url)
     data["naam"] = "Nog even"
-    real_lock = pijlers.views.lock_chains
+    real_lock = basis.views.lock_chains
 
     def deleted_first(using):
         Organisatie.objects.filter(pk=organisatie.pk).delete()
         real_lock(using)
 
-    monkeypatch.setattr(pijlers.views, "lock_chains", deleted_first)
+    monkeypatch.setattr(basis.views, "lock_chains", deleted_first)
     assert anna.post(url, data).status_code == 404
 
 

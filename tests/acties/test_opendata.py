@@ -15,7 +15,7 @@ from django.urls import reverse
 from acties import services
 from acties.models import Actie
 from acties.opendata import export_programme, to_csv_zip, to_json
-from pijlers.history import system_user
+from historie.records import system_user
 from pijlers.models import Programma
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from acties import services
 from acties.constants import ActieStatus, RaadsopdrachtStatus
 from acties.models import Actie, ActiePartner, Raadsopdracht, RaadsopdrachtActie
 from acties.snapshot import compare, end_of_day, programma_state, snapshot_at
-from pijlers.changes import tracked_fields
-from pijlers.history import recorded_at, system_user
+from historie.changes import tracked_fields
+from historie.records import recorded_at, system_user
 from tests.factories import (
     ActieFactory,
     ActielijnFactory,

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from acties.models import Actie, Raadsopdracht, Voortgangsupdate
-from pijlers.history import tracked_models
+from historie.records import tracked_models
 from pijlers.models import Programma
 
 pytestmark = pytest.mark.django_db

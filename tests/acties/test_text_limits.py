@@ -21,14 +21,14 @@ from acties.models import (
     RaadsopdrachtActie,
     Voortgangsupdate,
 )
-from pijlers.history import system_user
-from pijlers.validators import (
+from basis.validators import (
     MAX_LANGE_TOELICHTING,
     MAX_OMSCHRIJVING,
     MAX_RAADSTEKST,
     MAX_TOELICHTING,
     MAX_VOORTGANGSUPDATE,
 )
+from historie.records import system_user
 from tests.factories import ActieFactory, RaadsopdrachtFactory
 from tests.pijlers.test_text_limits import text_of, too_long
 from tests.security.conftest import row_counts

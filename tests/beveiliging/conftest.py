@@ -4,7 +4,7 @@ from django_otp.oath import TOTP
 from django_otp.util import random_hex
 
 from beveiliging import services
-from pijlers.history import system_user
+from historie.records import system_user
 
 
 def code_for(device, *, offset_steps: int = 0) -> str:

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from pijlers.security_log import JsonFormatter, client_ip
+from beveiliging.security_log import JsonFormatter, client_ip
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +185,7 @@ def test_client_address_is_the_right_most_untrusted_entry(
 
 def test_lockout_uses_the_same_function(settings):
     # One function for the lockout and the log, so they never disagree.
-    assert settings.AXES_CLIENT_IP_CALLABLE == "pijlers.security_log.client_ip"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "beveiliging.security_log.client_ip"
 
 
 # --- the setting itself --------------------------------------------------------------

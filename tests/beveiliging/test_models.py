@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.db import DatabaseError, connection, transaction
 
 from beveiliging.models import Rolbeleid
-from pijlers.history import tracked_models
+from historie.records import tracked_models
 
 pytestmark = pytest.mark.django_db
 

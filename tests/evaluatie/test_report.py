@@ -25,7 +25,7 @@ from evaluatie.models import Tussenevaluatie
 from evaluatie.pdf import PdfRenderError, render_pdf
 from evaluatie.report import build_report, report_pdf, static_root
 from evaluatie.selectors import acties_csv, report_data
-from pijlers.history import recorded_at, save_with_history, system_user
+from historie.records import recorded_at, save_with_history, system_user
 from tests.factories import (
     ActielijnFactory,
     IndicatorFactory,

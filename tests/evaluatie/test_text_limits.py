@@ -10,11 +10,11 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from basis.validators import MAX_EVALUATIETEKST
 from evaluatie import services
 from evaluatie.models import Bevinding, Tussenevaluatie
-from pijlers.history import system_user
+from historie.records import system_user
 from pijlers.models import Programma
-from pijlers.validators import MAX_EVALUATIETEKST
 from tests.factories import PijlerFactory, TussenevaluatieFactory
 from tests.pijlers.test_text_limits import text_of, too_long
 from tests.security.conftest import row_counts

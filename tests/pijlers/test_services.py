@@ -96,7 +96,7 @@ def test_programma_create_writes_history(coordinator):
 def test_a_reason_longer_than_the_limit_is_refused_and_nothing_written(coordinator):
     from django.core.exceptions import ValidationError
 
-    from pijlers.validators import MAX_REDEN
+    from historie.records import MAX_REDEN
 
     programma = ProgrammaFactory(titel="Oud")
     rows = programma.history.count()

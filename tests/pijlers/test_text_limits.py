@@ -12,10 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
-from pijlers import services
-from pijlers.history import system_user, tracked_models
-from pijlers.models import Actielijn, Pijler, Programma
-from pijlers.validators import (
+from basis.validators import (
     MAX_EVALUATIETEKST,
     MAX_LANGE_TOELICHTING,
     MAX_OMSCHRIJVING,
@@ -23,6 +20,9 @@ from pijlers.validators import (
     MAX_TOELICHTING,
     MAX_VOORTGANGSUPDATE,
 )
+from historie.records import system_user, tracked_models
+from pijlers import services
+from pijlers.models import Actielijn, Pijler, Programma
 from tests.factories import ActielijnFactory, PijlerFactory, ProgrammaFactory
 from tests.security.conftest import row_counts
 

@@ -4,8 +4,8 @@ import pytest
 from django.apps import apps
 from django.urls import resolve, reverse
 
-from pijlers.history import tracked_models
-from pijlers.views import MergeServiceFormView
+from basis.views import MergeServiceFormView
+from historie.records import tracked_models
 from tests.acties.conftest import world  # noqa: F401 - the fixture, shared here
 from tests.factories import ActieFactory, RaadsopdrachtFactory
 
@@ -209,7 +209,7 @@ def field_names(name: str, w: dict) -> list[str]:
 
 def valid_post(name: str, w: dict) -> dict:
     """A valid post of the form; an edit page's carries the version it was
-    opened from (``pijlers.merge``), as the page would."""
+    opened from (``historie.merge``), as the page would."""
     for record in ("actie", "raadsopdracht", "evaluatie", "indicator"):
         w[record].refresh_from_db()
     data = {key: "" if v is None else str(v) for key, v in FORMS[name][1](w).items()}

@@ -32,9 +32,9 @@ from pypdf import PdfReader
 
 from acties.imports import KINDS as IMPORT_KINDS
 from acties.models import Actie
+from basis.export import FORMULA_PREFIXES
 from evaluatie.constants import EvaluatieStatus
 from evaluatie.models import Tussenevaluatie
-from pijlers.export import FORMULA_PREFIXES
 from tests.acties.test_views import ROUTES, url_for
 from tests.security.conftest import FORMS, field_names, form_url, row_counts, valid_post
 

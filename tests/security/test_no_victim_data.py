@@ -11,8 +11,8 @@ from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from pijlers.forms import NoVictimDataMixin
-from pijlers.validators import BSN_MESSAGE
+from basis.forms import NoVictimDataMixin
+from basis.validators import BSN_MESSAGE
 from tests.security.conftest import (
     FORMS,
     field_names,

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from actieprogramma.backup import BackupError, restore
-from pijlers.history import tracked_models
-from pijlers.history_chain import verify
+from historie.chain import verify
+from historie.records import tracked_models
 
 
 class Command(BaseCommand):

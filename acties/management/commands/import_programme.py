@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from acties.opendata import import_programme
-from pijlers.history import system_user
+from historie.records import system_user
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import getpass
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from pijlers.history import system_user
+from historie.records import system_user
 
 from ... import services
 

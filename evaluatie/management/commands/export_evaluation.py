@@ -10,7 +10,7 @@ from evaluatie.models import Tussenevaluatie
 from evaluatie.pdf import PdfRenderError
 from evaluatie.report import build_report, report_pdf
 from evaluatie.selectors import ProgrammeNotAtPeildatum
-from pijlers.history import system_user
+from historie.records import system_user
 from pijlers.models import Programma
 
 

@@ -19,7 +19,7 @@ from django.test import Client
 
 from acties import services
 from acties.models import Actie, Voortgangsupdate
-from pijlers.history_chain import LOCK_KEY
+from historie.chain import LOCK_KEY
 from pijlers.models import Pijler
 from tests.factories import ActieFactory, PijlerFactory, UserFactory
 

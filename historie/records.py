@@ -26,10 +26,14 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
-from .history_chain import HASH_FIELDS, HashChainedHistory, lock_chains
-from .validators import MAX_REDEN
+from .chain import HASH_FIELDS, HashChainedHistory, lock_chains
 
 M = TypeVar("M", bound=models.Model)
+
+#: The reason a history row gives. People type at most 1,000 characters (the
+#: forms' reason fields); services compose some from a note, e.g. "Afdoening
+#: voorgesteld: " and the proposal's explanation of up to 5,000.
+MAX_REDEN = 6_000
 
 _recorded_at: contextvars.ContextVar[datetime.datetime | None] = contextvars.ContextVar(
     "recorded_at", default=None

@@ -37,6 +37,8 @@ from django.utils.translation import gettext_lazy
 BASIS = "basis"
 CHOICE_PREFIX = "keuze_"
 THEIRS, MINE = "hunne", "mijne"
+# The salt keeps the name the module had when the first tokens were signed,
+# so that pages opened before the module moved can still be saved.
 _SALT = "pijlers.merge.basis"
 # A page left open longer than this is refused as too old to merge safely:
 # the person is asked to open it again (their input is kept on the page).

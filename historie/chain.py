@@ -36,7 +36,7 @@ depends on are all inside the hash.
 Which columns a row's hash covers is the table's columns when the row was
 written. When a migration adds a column, the rows written before it hold only
 its default and were hashed without it, so the table ``history_chain_layout``
-(created by migration ``actieprogramma/0004``) records, per table, from which
+(``historie.models.ChainLayout``) records, per table, from which
 ``history_id`` on which columns are covered; sealing records a new layout the
 first time it writes a table whose columns have changed, and verifying uses,
 for each row, the layout in force when it was written. Editing that table
@@ -56,12 +56,14 @@ from dataclasses import dataclass, field
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
+from .models import ChainLayout, PurgeLogEntry
+
 GENESIS = "0" * 64
 HASH_FIELDS = frozenset({"history_hash", "history_prev_hash"})
 UNHASHED = HASH_FIELDS | {"history_id"}
 # The advisory lock's key: "HIST" and "CHAN", apart from any other lock's.
 LOCK_KEY = 0x48495354_4348414E
-LAYOUT_TABLE = "history_chain_layout"
+LAYOUT_TABLE = ChainLayout._meta.db_table
 
 
 # --- the canonical form and the hash ----------------------------------------------
@@ -199,7 +201,7 @@ def lock_chains(using: str) -> None:
     """Hold the history chains until the transaction ends (PostgreSQL).
 
     Sealing takes it before it reads the previous hash. A writing transaction
-    should take it first of all (``pijlers.history.history_writer``): taken
+    should take it first of all (``historie.records.history_writer``): taken
     only when the first history row is written, it comes after the row locks
     the transaction already holds (``SELECT … FOR UPDATE``, the key-share lock
     an insert takes on the row it refers to), and two writers on one action
@@ -219,33 +221,57 @@ def columns(model: type[models.Model]) -> str:
 
 def layouts(table: str, *, using: str) -> list[tuple[int, str]]:
     """``(from_history_id, columns)`` of each layout ``table`` has had, in order."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            f"SELECT from_history_id, columns FROM {LAYOUT_TABLE} "  # noqa: S608
-            "WHERE table_name = %s ORDER BY from_history_id",
-            [table],
-        )
-        return cursor.fetchall()
+    return list(
+        ChainLayout.objects.using(using)
+        .filter(table_name=table)
+        .order_by("from_history_id")
+        .values_list("from_history_id", "columns")
+    )
 
 
 def all_layouts(*, using: str) -> list[list]:
     """Every recorded layout as ``[table, from_history_id, columns]``, for backups."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(
-            f"SELECT table_name, from_history_id, columns FROM {LAYOUT_TABLE} "  # noqa: S608
-            "ORDER BY table_name, from_history_id"
+    return [
+        list(row)
+        for row in ChainLayout.objects.using(using).values_list(
+            "table_name", "from_history_id", "columns"
         )
-        return [list(row) for row in cursor.fetchall()]
+    ]
 
 
 def restore_layouts(rows: list[list], *, using: str) -> None:
     """Put back the layouts of a backup (into an empty layout table)."""
-    with connections[using].cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {LAYOUT_TABLE} "  # noqa: S608
-            "(table_name, from_history_id, columns) VALUES (%s, %s, %s)",
-            rows,
+    ChainLayout.objects.using(using).bulk_create(
+        ChainLayout(table_name=table, from_history_id=from_id, columns=names)
+        for table, from_id, names in rows
+    )
+
+
+def purge_log_rows(*, using: str) -> list[list]:
+    """The purge log (PostgreSQL only; verify_history relies on it), for backups."""
+    if connections[using].vendor != "postgresql":
+        return []
+    return [
+        [*row[:5], row[5].isoformat()]
+        for row in PurgeLogEntry.objects.using(using).values_list(
+            "table_name", "operation", "old_row", "reason", "purged_by", "purged_at"
         )
+    ]
+
+
+def restore_purge_log(rows: list[list], *, using: str) -> None:
+    """Put back the purge log of a backup (into an empty log; PostgreSQL)."""
+    PurgeLogEntry.objects.using(using).bulk_create(
+        PurgeLogEntry(
+            table_name=table,
+            operation=operation,
+            old_row=old_row,
+            reason=reason,
+            purged_by=by,
+            purged_at=datetime.datetime.fromisoformat(at),
+        )
+        for table, operation, old_row, reason, by, at in rows
+    )
 
 
 # Layouts known to be recorded, per database: checked once per process and table.
@@ -270,12 +296,9 @@ def _record_layout(model: type[models.Model], using: str) -> None:
             .values_list("history_id", flat=True)
             .first()
         )
-        with connections[using].cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {LAYOUT_TABLE} "  # noqa: S608
-                "(table_name, from_history_id, columns) VALUES (%s, %s, %s)",
-                [table, (newest or 0) + 1, current],
-            )
+        ChainLayout.objects.using(using).create(
+            table_name=table, from_history_id=(newest or 0) + 1, columns=current
+        )
     # Only once committed: a rolled-back transaction takes its layout row along.
     transaction.on_commit(lambda: _recorded.add(key), using=using)
 

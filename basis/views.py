@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
+from historie.chain import lock_chains
+from historie.merge import BASIS, EditConflict
+
 from .forms import apply_service_errors
-from .history_chain import lock_chains
-from .merge import BASIS, EditConflict
 
 
 def breadcrumbs(*items: tuple) -> list[tuple]:
@@ -56,7 +57,7 @@ class ServiceFormView(RoleRequiredMixin, FormView):
 
 class MergeServiceFormView(ServiceFormView):
     """The edit page of one tracked record: a three-way merge, never a stale
-    overwrite (``pijlers.merge``).
+    overwrite (``historie.merge``).
 
     Under the record's row lock (after the history chains' lock, in the order
     every writer takes them), the form works out which fields this person

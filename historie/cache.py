@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from .history import tracked_models
+from .records import tracked_models
 
 _SQL: dict[str, str] = {}
 

@@ -23,10 +23,8 @@ from django.utils import timezone
 
 from acties import services
 from acties.models import Actie, Meting, Organisatie
-from pijlers import history_chain
-from pijlers import services as pijlers_services
-from pijlers.history import save_with_history, system_user, tracked_models
-from pijlers.history_chain import (
+from historie import chain as history_chain
+from historie.chain import (
     GENESIS,
     LAYOUT_TABLE,
     columns,
@@ -34,6 +32,9 @@ from pijlers.history_chain import (
     layouts,
     row_hash,
 )
+from historie.models import ChainLayout, PurgeLogEntry
+from historie.records import save_with_history, system_user, tracked_models
+from pijlers import services as pijlers_services
 from pijlers.models import Programma
 from tests.factories import (
     ActieFactory,
@@ -71,16 +72,6 @@ def owner_rights(table: str):
         yield cursor
         if connection.vendor == "postgresql":
             cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER history_append_only")
-
-
-def forget_raw_tables() -> None:
-    """Empty the chain's tables that are no model's: the flush after a
-    transactional test leaves them."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE history_purge_log, {LAYOUT_TABLE}")
-        else:
-            cursor.execute(f"DELETE FROM {LAYOUT_TABLE}")
 
 
 def history_ids(model) -> list[int]:
@@ -366,9 +357,18 @@ def test_every_tracked_model_has_a_chained_history():
         assert {"history_hash", "history_prev_hash"} <= names, model
 
 
+# Each app's migration that guards its history tables, and the one before it.
+GUARDS = {
+    "pijlers": ("0004_text_limits", "0005_protect_history"),
+    "acties": ("0004_text_limits", "0005_protect_history"),
+    "evaluatie": ("0004_finalisation_guards", "0005_protect_history"),
+    "beveiliging": ("0001_initial", "0002_protect_history"),
+}
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_seals_history_written_before_the_chain():
-    """actieprogramma/0004 gives existing rows their hashes, trigger or not."""
+    """ProtectHistory gives existing rows their hashes, trigger or not."""
     ActieFactory()
     call_command(
         "generate_data",
@@ -377,34 +377,51 @@ def test_the_migration_seals_history_written_before_the_chain():
         updates_per_action=2,
         stdout=io.StringIO(),
     )
-    executor = MigrationExecutor(connection)
-    executor.migrate([("actieprogramma", "0003_history_asof_indexes")])
+    before = [(app, names[0]) for app, names in GUARDS.items()]
+    guarded = [(app, names[1]) for app, names in GUARDS.items()]
+    assert set(GUARDS) >= {model._meta.app_label for model in tracked_models()}
+    MigrationExecutor(connection).migrate(before)
     tables = [model.history.model._meta.db_table for model in tracked_models()]
     try:
-        for table in tables:  # as the rows were before the chain existed
-            with owner_rights(table) as cursor:
+        # As the rows were before the chain existed; the reversed migration
+        # took the append-only triggers away.
+        with connection.cursor() as cursor:
+            for table in tables:
                 cursor.execute(
                     f"UPDATE {table} SET history_hash = '', history_prev_hash = ''"
                 )
+        with owner_rights(LAYOUT_TABLE) as cursor:
+            cursor.execute(f"DELETE FROM {LAYOUT_TABLE}")
         assert not Actie.history.model.objects.exclude(history_hash="").exists()
 
-        executor = MigrationExecutor(connection)
-        executor.migrate([("actieprogramma", "0004_history_hash_chain")])
+        MigrationExecutor(connection).migrate(guarded)
 
         assert "BROKEN" not in verify_history()
+        assert ChainLayout.objects.filter(table_name=ACTIE_TABLE).exists()
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT table_name, old_row->>'rows' FROM history_purge_log "
-                    "WHERE operation = 'SEAL'"
+            sealed = dict(
+                PurgeLogEntry.objects.filter(operation="SEAL").values_list(
+                    "table_name", "old_row__rows"
                 )
-                sealed = dict(cursor.fetchall())
-            assert sealed[ACTIE_TABLE] == str(Actie.history.model.objects.count())
+            )
+            assert sealed[ACTIE_TABLE] == Actie.history.model.objects.count()
+        # Applied again (a database that had all this already): nothing changes.
+        heads = {table: last_hash_of(table) for table in tables}
+        MigrationExecutor(connection).migrate(before)
+        MigrationExecutor(connection).migrate(guarded)
+        assert {table: last_hash_of(table) for table in tables} == heads
+        assert "BROKEN" not in verify_history()
     finally:
-        MigrationExecutor(connection).migrate(
-            [("actieprogramma", "0004_history_hash_chain")]
+        MigrationExecutor(connection).migrate(guarded)
+
+
+def last_hash_of(table: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT history_hash FROM {table} ORDER BY history_id DESC LIMIT 1"
         )
-        forget_raw_tables()
+        row = cursor.fetchone()
+    return row[0] if row else ""
 
 
 @pytest.mark.postgresql
@@ -449,9 +466,6 @@ def test_concurrent_writers_append_one_after_another():
     for thread in threads:
         thread.join()
 
-    try:
-        assert errors == []
-        assert Actie.history.model.objects.count() == writers * per_writer * 2
-        assert "BROKEN" not in verify_history()
-    finally:
-        forget_raw_tables()
+    assert errors == []
+    assert Actie.history.model.objects.count() == writers * per_writer * 2
+    assert "BROKEN" not in verify_history()

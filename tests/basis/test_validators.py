@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from pijlers.validators import (
+from basis.validators import (
     BSN_MESSAGE,
     contains_bsn,
     passes_eleven_test,

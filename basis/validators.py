@@ -205,10 +205,6 @@ MAX_LANGE_TOELICHTING = 5_000
 MAX_OMSCHRIJVING = 10_000
 #: The text of a council mandate as adopted: motions and decisions run long.
 MAX_RAADSTEKST = 20_000
-#: The reason a history row gives. People type at most 1,000 characters (the
-#: forms' reason fields); services compose some from a note, e.g. "Afdoening
-#: voorgesteld: " and the proposal's explanation of up to 5,000.
-MAX_REDEN = 6_000
 #: A narrative section of an evaluation (summary, conclusions, recommendations,
 #: the findings on one pillar or action line): a few pages each.
 MAX_EVALUATIETEKST = 20_000

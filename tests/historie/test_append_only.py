@@ -4,7 +4,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from acties.models import Actie
-from pijlers.history import tracked_models
+from historie.records import tracked_models
 from tests.factories import ActieFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgresql]
