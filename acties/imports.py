@@ -239,7 +239,7 @@ def check_columns(kind: str, headers: list[str]) -> None:
 _DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
 
-def _date(text: str) -> str:
+def _typed_date(text: str) -> str:
     """ISO (2026-03-01) or Dutch (1-3-2026, 01-03-2026) to ISO; else as typed,
     so that the form's own message says it is not a date."""
     match = _DUTCH_DATE.match(text)
@@ -388,7 +388,7 @@ def _plan_acties(records, headers, programma, reason):
                     if part.strip()
                 ]
             elif column in {"gepland_start", "gepland_eind"}:
-                data[column] = _date(text)
+                data[column] = _typed_date(text)
             elif column in {"voortgang", "budget"}:
                 data[column] = _number(text)
             else:
@@ -555,7 +555,7 @@ def _plan_updates(records, headers, programma, reason):
             )
         form = VoortgangsupdateForm(
             data={
-                "datum": _date(record.get("datum", "")),
+                "datum": _typed_date(record.get("datum", "")),
                 "tekst": record.get("tekst", ""),
             }
         )
@@ -609,7 +609,7 @@ def _plan_metingen(records, headers, programma, reason):
                 )
             )
         data = {
-            "datum": _date(record.get("datum", "")),
+            "datum": _typed_date(record.get("datum", "")),
             "waarde": _number(record.get("waarde", "")),
             "toelichting": record.get("toelichting", ""),
             "reden": reason,

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import models, transaction
 
+from basis.exchange import parse_date
 from historie.records import recorded_at, system_user
 from pijlers import services as pijler_services
 from pijlers.models import Actielijn, ActielijnPijler, Pijler, Programma
@@ -52,10 +53,6 @@ class LoadReport:
     @property
     def total(self) -> int:
         return sum(self.created.values())
-
-
-def _date(value: str | None) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None
 
 
 def _moment(value: str) -> datetime.datetime:
@@ -121,7 +118,7 @@ class ProgrammeLoader:
                 "voorgesteld_op",
                 "vastgesteld_op",
             ):
-                values[key] = _date(item.get(key))
+                values[key] = parse_date(item.get(key))
             with recorded_at(
                 _moment(item.get("vastgesteld_op") or item["periode_start"])
             ):
@@ -211,8 +208,8 @@ class ProgrammeLoader:
                 if item.get("trekker")
                 else None
             ),
-            "gepland_start": _date(item.get("gepland_start")),
-            "gepland_eind": _date(item.get("gepland_eind")),
+            "gepland_start": parse_date(item.get("gepland_start")),
+            "gepland_eind": parse_date(item.get("gepland_eind")),
             "budget": Decimal(item["budget"]) if item.get("budget") else None,
             "is_voorbeeld": item.get("voorbeeld", False),
         }
@@ -244,7 +241,7 @@ class ProgrammeLoader:
             with recorded_at(_moment(update["datum"])):
                 services.voortgangsupdate_create(
                     actie=actie,
-                    datum=_date(update["datum"]),
+                    datum=parse_date(update["datum"]),
                     tekst=update["tekst"],
                     user=self.user,
                     reason=self.reason(document),
@@ -260,11 +257,11 @@ class ProgrammeLoader:
                 naam=item["naam"],
                 eenheid=item.get("eenheid", ""),
                 nulwaarde=Decimal(item.get("nulwaarde", "0")),
-                nulwaarde_datum=_date(item.get("nulwaarde_datum")),
+                nulwaarde_datum=parse_date(item.get("nulwaarde_datum")),
                 streefwaarde=(
                     Decimal(item["streefwaarde"]) if item.get("streefwaarde") else None
                 ),
-                streefdatum=_date(item.get("streefdatum")),
+                streefdatum=parse_date(item.get("streefdatum")),
                 user=self.user,
                 reason=self.reason(document),
             )
@@ -273,7 +270,7 @@ class ProgrammeLoader:
             with recorded_at(_moment(meting["datum"])):
                 services.meting_create(
                     indicator=indicator,
-                    datum=_date(meting["datum"]),
+                    datum=parse_date(meting["datum"]),
                     waarde=Decimal(meting["waarde"]),
                     toelichting=meting.get("toelichting", ""),
                     user=self.user,
@@ -294,13 +291,13 @@ class ProgrammeLoader:
                     titel=item["titel"],
                     tekst=item.get("tekst", ""),
                     indieners=item.get("indieners", ""),
-                    datum_aangenomen=_date(item["datum_aangenomen"]),
+                    datum_aangenomen=parse_date(item["datum_aangenomen"]),
                     vergadering=item.get("vergadering", ""),
                     ris_nummer=item["ris_nummer"],
                     programma=self.programma if item.get("bij_programma") else None,
                     programmaoverstijgend=item.get("programmaoverstijgend", False),
                     status=item.get("status", "open"),
-                    deadline=_date(item.get("deadline")),
+                    deadline=parse_date(item.get("deadline")),
                     user=self.user,
                     reason=self.reason(item["bron"]),
                 )
@@ -310,7 +307,7 @@ class ProgrammeLoader:
                 with recorded_at(_moment(afdoening["afgedaan_op"])):
                     services.raadsopdracht_settle(
                         raadsopdracht=raadsopdracht,
-                        afgedaan_op=_date(afdoening["afgedaan_op"]),
+                        afgedaan_op=parse_date(afdoening["afgedaan_op"]),
                         afdoeningsdocument=afdoening["afdoeningsdocument"],
                         afdoening_toelichting=afdoening.get("toelichting", ""),
                         user=self.user,

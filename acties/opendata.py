@@ -16,16 +16,15 @@ The full export for signed-in users has all of it; neither names who wrote or
 changed anything.
 """
 
-import datetime
 import io
 import json
 import zipfile
-from decimal import Decimal
 
 import tablib
 from django.db import transaction
 from django.db.models import Q
 
+from basis.exchange import parse_date, parse_decimal, plain
 from basis.export import neutralise
 from pijlers import services as pijler_services
 from pijlers.models import Actielijn, Pijler, Programma
@@ -63,17 +62,8 @@ NOTE_NOT_EXPORTED = "Toelichting niet in de openbare export opgenomen."
 LIST_SEPARATOR = "|"
 
 
-def _value(value):
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        # As stored (two decimals), never in exponent notation.
-        return format(value, "f")
-    return value
-
-
 def _pick(instance, fields) -> dict:
-    return {field: _value(getattr(instance, field)) for field in fields}
+    return {field: plain(getattr(instance, field)) for field in fields}
 
 
 def public_mandate() -> Q:
@@ -172,7 +162,7 @@ def export_programme(programma: Programma, *, intern: bool = False) -> dict:
         "acties": [actie_record(actie) for actie in acties],
         # Progress updates are the officers' working notes: internal.
         "voortgangsupdates": [
-            {"actie": u.actie.code, "datum": _value(u.datum), "tekst": u.tekst}
+            {"actie": u.actie.code, "datum": plain(u.datum), "tekst": u.tekst}
             for u in Voortgangsupdate.objects.filter(actie__programma=programma)
             .select_related("actie")
             .order_by("actie__code", "datum", "id")
@@ -266,14 +256,6 @@ def to_csv_zip(data: dict) -> bytes:
 # --- import into an instance that does not have the programme ----------------------
 
 
-def _date(value):
-    return datetime.date.fromisoformat(value) if value else None
-
-
-def _decimal(value):
-    return None if value in (None, "") else Decimal(str(value))
-
-
 @transaction.atomic
 def import_programme(data: dict, *, user, reason: str) -> Programma:
     """Create a programme from an export, every record through its service.
@@ -288,7 +270,7 @@ def import_programme(data: dict, *, user, reason: str) -> Programma:
     if Programma.objects.filter(slug=values["slug"]).exists():
         raise ValueError(f"Het programma '{values['slug']}' bestaat al.")
     for key in ("periode_start", "periode_eind", "voorgesteld_op", "vastgesteld_op"):
-        values[key] = _date(values[key])
+        values[key] = parse_date(values[key])
     programma = pijler_services.programma_create(user=user, reason=reason, **values)
 
     pijlers = {}
@@ -330,31 +312,32 @@ def import_programme(data: dict, *, user, reason: str) -> Programma:
             status=row["status"],
             voortgang=row["voortgang"],
             trekker=organisaties.get(row["trekker"]) if row["trekker"] else None,
-            gepland_start=_date(row["gepland_start"]),
-            gepland_eind=_date(row["gepland_eind"]),
+            gepland_start=parse_date(row["gepland_start"]),
+            gepland_eind=parse_date(row["gepland_eind"]),
             is_voorbeeld=row["voorbeeld"],
-            budget=_decimal(row.get("budget")),
+            budget=parse_decimal(row.get("budget")),
             **flags,
         )
     for row in data["voortgangsupdates"]:
         services.voortgangsupdate_create(
-            actie=acties[row["actie"]], datum=_date(row["datum"]), tekst=row["tekst"],
-            user=user, reason=reason,
+            actie=acties[row["actie"]], datum=parse_date(row["datum"]),
+            tekst=row["tekst"], user=user, reason=reason,
         )  # fmt: skip
     indicatoren = {}
     for row in data["indicatoren"]:
         indicatoren[row["actie"], row["naam"]] = services.indicator_create(
             actie=acties[row["actie"]], user=user, reason=reason,
             naam=row["naam"], eenheid=row["eenheid"],
-            nulwaarde=_decimal(row["nulwaarde"]),
-            nulwaarde_datum=_date(row["nulwaarde_datum"]),
-            streefwaarde=_decimal(row["streefwaarde"]),
-            streefdatum=_date(row["streefdatum"]),
+            nulwaarde=parse_decimal(row["nulwaarde"]),
+            nulwaarde_datum=parse_date(row["nulwaarde_datum"]),
+            streefwaarde=parse_decimal(row["streefwaarde"]),
+            streefdatum=parse_date(row["streefdatum"]),
         )  # fmt: skip
     for row in data["metingen"]:
         services.meting_create(
             indicator=indicatoren[row["actie"], row["indicator"]], user=user,
-            reason=reason, datum=_date(row["datum"]), waarde=_decimal(row["waarde"]),
+            reason=reason, datum=parse_date(row["datum"]),
+            waarde=parse_decimal(row["waarde"]),
             toelichting=row["toelichting"],
             toelichting_openbaar=row.get("toelichting_openbaar", False),
         )  # fmt: skip
@@ -374,7 +357,7 @@ def _import_mandates(data, programma, acties, *, user, reason) -> None:
         # actions without belonging to it applied to more programmes.
         values.setdefault("programmaoverstijgend", not row["bij_programma"])
         for key in ("datum_aangenomen", "deadline", "afgedaan_op"):
-            values[key] = _date(values[key])
+            values[key] = parse_date(values[key])
         # Created as recorded, settled ones included: this restores the
         # register as exported, it does not settle anything anew.
         opdrachten[row["nummer"]] = services.raadsopdracht_create(

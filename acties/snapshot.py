@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from historie.changes import ValueFormatter, tracked_fields
+from historie.changes import ValueFormatter, tracked_fields, user_name
 from historie.records import rows_between, versions_at
 from pijlers.models import Actielijn, ActielijnPijler, Pijler, Programma
 
@@ -394,10 +394,10 @@ COMPARED = {
 
 
 def _cause(row) -> Cause:
-    user = row.history_user
-    name = (user.get_full_name() or user.get_username()) if user else "onbekend"
     return Cause(
-        when=row.history_date, user=name, reason=row.history_change_reason or ""
+        when=row.history_date,
+        user=user_name(row.history_user),
+        reason=row.history_change_reason or "",
     )
 
 

@@ -8,6 +8,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 
 from basis.charts import alt_text, svg_data_uri
+from historie.changes import user_name
 
 from .constants import EvaluatieStatus
 from .models import Tussenevaluatie
@@ -17,12 +18,6 @@ from .selectors import Report, acties_csv, data_json, evaluation_report
 
 def static_root():
     return settings.STATICFILES_DIRS[0]
-
-
-def user_name(user) -> str:
-    if user is None:
-        return "onbekend"
-    return user.get_full_name() or user.get_username()
 
 
 def build_report(

@@ -30,6 +30,7 @@ from acties.snapshot import (
     snapshot_at,
 )
 from basis.charts import BarChart, bar_chart
+from basis.exchange import plain
 from basis.export import neutralise
 from historie.records import versions_at
 
@@ -285,16 +286,6 @@ def evaluation_report(
 # --- the data behind the report, for the archive ------------------------------
 
 
-def _value(value):
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def report_data(report: Report) -> dict:
     programma = report.state.programma
     evaluatie = report.evaluatie
@@ -304,12 +295,12 @@ def report_data(report: Report) -> dict:
             "slug": programma.slug,
             "ris_nummer": programma.ris_nummer,
             "kenmerk": programma.kenmerk,
-            "vastgesteld_op": _value(programma.vastgesteld_op),
+            "vastgesteld_op": plain(programma.vastgesteld_op),
         },
         "evaluatie": {
             "titel": evaluatie.titel,
-            "peildatum": _value(report.peildatum),
-            "basisdatum": _value(report.basisdatum),
+            "peildatum": plain(report.peildatum),
+            "basisdatum": plain(report.basisdatum),
             "status": evaluatie.status,
         },
         "kerncijfers": {
@@ -328,13 +319,13 @@ def report_data(report: Report) -> dict:
                 "voortgang": a.state.voortgang,
                 "trekker": a.state.trekker,
                 "partners": a.state.partners,
-                "gepland_start": _value(a.state.gepland_start),
-                "gepland_eind": _value(a.state.gepland_eind),
+                "gepland_start": plain(a.state.gepland_start),
+                "gepland_eind": plain(a.state.gepland_eind),
                 "raadsopdrachten": a.state.raadsopdrachten,
                 "laatste_update": a.laatste_update,
-                "laatste_update_datum": _value(a.laatste_update_datum),
+                "laatste_update_datum": plain(a.laatste_update_datum),
                 "indicatoren": [
-                    {k: _value(v) for k, v in vars(i).items()} for i in a.indicatoren
+                    {k: plain(v) for k, v in vars(i).items()} for i in a.indicatoren
                 ],
             }
             for lijn in report.actielijnen
@@ -350,7 +341,7 @@ def report_data(report: Report) -> dict:
                     for f in d.fields
                 ],
                 "door": [
-                    {"wie": c.user, "wanneer": _value(c.when), "waarom": c.reason}
+                    {"wie": c.user, "wanneer": plain(c.when), "waarom": c.reason}
                     for c in d.causes
                 ],
             }
@@ -363,8 +354,8 @@ def report_data(report: Report) -> dict:
                 "titel": r.titel,
                 "soort": r.soort_label,
                 "status": r.status,
-                "uiterste_datum": _value(r.deadline),
-                "afgedaan_op": _value(r.afgedaan_op),
+                "uiterste_datum": plain(r.deadline),
+                "afgedaan_op": plain(r.afgedaan_op),
                 "acties": r.acties,
             }
             for r in report.state.raadsopdrachten
@@ -413,8 +404,8 @@ def acties_csv(report: Report) -> str:
                     s.voortgang,
                     s.trekker,
                     ", ".join(s.partners),
-                    _value(s.gepland_start) or "",
-                    _value(s.gepland_eind) or "",
+                    plain(s.gepland_start) or "",
+                    plain(s.gepland_eind) or "",
                     ", ".join(s.raadsopdrachten),
                     a.laatste_update,
                 ]

@@ -42,11 +42,15 @@ class ChangeEntry:
     url: str = ""
 
 
-def _user_name(row) -> str:
-    user = row.history_user
+def user_name(user) -> str:
+    """Who a history row names: full name, else username; "onbekend" if none."""
     if user is None:
         return _("onbekend")
     return user.get_full_name() or user.get_username()
+
+
+def _user_name(row) -> str:
+    return user_name(row.history_user)
 
 
 def tracked_fields(model: type[models.Model]) -> list[models.Field]:
