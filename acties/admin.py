@@ -192,6 +192,16 @@ class RaadsopdrachtAdmin(AuditedAdmin):
     list_filter = ["soort", "status", "programma"]
     search_fields = ["nummer", "titel", "tekst", "ris_nummer", "afdoeningsdocument"]
     inlines = [RaadsopdrachtActieInline]
+    # Settling has rules of its own (a proposal with its explanation; the date
+    # and the settling document), which live in the services behind the
+    # register's pages. The admin shows where a mandate stands and leaves the
+    # workflow to those pages, so that it cannot settle a mandate around them.
+    readonly_fields = [
+        "status",
+        "afdoening_toelichting",
+        "afgedaan_op",
+        "afdoeningsdocument",
+    ]
 
 
 @admin.register(RaadsopdrachtActie)

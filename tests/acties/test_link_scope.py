@@ -323,3 +323,27 @@ def test_the_admin_does_not_move_a_linked_mandate_away_from_its_actions(
     assert "gekoppeld aan acties van een ander programma" in (response.content.decode())
     w["eigen"].refresh_from_db()
     assert w["eigen"].programma_id == w["actie"].programma_id
+
+
+def test_the_admin_cannot_settle_a_mandate_around_the_settlement_rules(
+    client, coordinator
+):
+    """Settling needs a date and a document (raadsopdracht_settle); the admin
+    shows the settlement but does not change it."""
+    opdracht = RaadsopdrachtFactory()
+    client.force_login(coordinator)
+    url = reverse("admin:acties_raadsopdracht_change", args=[opdracht.pk])
+    data = opened_form(client, url)
+    assert "status" not in data
+    data.update(
+        status="afgedaan",
+        afdoeningsdocument="",
+        titel="Nieuwe titel",
+        wijzigingsreden="Titel verbeterd",
+    )
+    assert client.post(url, data).status_code == 302
+
+    opdracht.refresh_from_db()
+    assert opdracht.titel == "Nieuwe titel"
+    assert opdracht.status == "open"
+    assert opdracht.afgedaan_op is None
