@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from basis.admin import REASON_FIELD, AuditedAdmin, ReasonForm
+from basis.admin import AuditedAdmin, ReasonForm
 
 from . import services
 from .models import (
@@ -82,6 +82,14 @@ class OrganisatieAdmin(AuditedAdmin):
     list_filter = ["soort"]
     search_fields = ["naam", "afkorting"]
 
+    def create_record(self, request, values, reason):
+        return services.organisatie_create(user=request.user, reason=reason, **values)
+
+    def update_record(self, request, current, values, reason):
+        return services.organisatie_update(
+            organisatie=current, user=request.user, reason=reason, **values
+        )
+
 
 class ActieAdminForm(ReasonForm):
     def clean(self):
@@ -126,31 +134,18 @@ class ActieAdmin(AuditedAdmin):
     autocomplete_fields = ["trekker"]
     inlines = [ActiePartnerInline, VoortgangsupdateInline]
 
-    def save_model(self, request, obj, form, change):
-        """Through the action services, so the version and programme stay right."""
-        values = {
-            name: form.cleaned_data[name]
-            for name in (form.changed_data if change else form.cleaned_data)
-            if name != REASON_FIELD
-        }
-        if change:
-            services.actie_update(
-                actie=obj,
-                versie=None,
-                user=request.user,
-                reason=self.reason(form),
-                **values,
-            )
-        else:
-            actielijn = values.pop("actielijn")
-            created = services.actie_create(
-                actielijn=actielijn,
-                user=request.user,
-                reason=self.reason(form),
-                **values,
-            )
-            obj.pk = created.pk
-            obj.__dict__.update(created.__dict__)
+    # Through the action services, so that the version and the programme
+    # stay right and a move keeps the mandates' scope.
+
+    def create_record(self, request, values, reason):
+        values.pop("programma", None)  # it follows the action line
+        return services.actie_create(user=request.user, reason=reason, **values)
+
+    def update_record(self, request, current, values, reason):
+        values.pop("programma", None)  # it follows the action line
+        return services.actie_update(
+            actie=current, versie=None, user=request.user, reason=reason, **values
+        )
 
 
 @admin.register(Voortgangsupdate)
@@ -167,15 +162,33 @@ class VoortgangsupdateAdmin(AuditedAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(AuditedAdmin):
+    fixed_after_create = ("actie",)
     list_display = ["naam", "actie", "nulwaarde", "streefwaarde", "streefdatum"]
     list_select_related = ["actie"]
     inlines = [MetingInline]
 
+    def create_record(self, request, values, reason):
+        return services.indicator_create(user=request.user, reason=reason, **values)
+
+    def update_record(self, request, current, values, reason):
+        return services.indicator_update(
+            indicator=current, user=request.user, reason=reason, **values
+        )
+
 
 @admin.register(Meting)
 class MetingAdmin(AuditedAdmin):
+    fixed_after_create = ("indicator",)
     list_display = ["indicator", "datum", "waarde"]
     list_select_related = ["indicator"]
+
+    def create_record(self, request, values, reason):
+        return services.meting_create(user=request.user, reason=reason, **values)
+
+    def update_record(self, request, current, values, reason):
+        return services.meting_update(
+            meting=current, user=request.user, reason=reason, **values
+        )
 
 
 @admin.register(Raadsopdracht)
@@ -202,6 +215,14 @@ class RaadsopdrachtAdmin(AuditedAdmin):
         "afgedaan_op",
         "afdoeningsdocument",
     ]
+
+    def create_record(self, request, values, reason):
+        return services.raadsopdracht_create(user=request.user, reason=reason, **values)
+
+    def update_record(self, request, current, values, reason):
+        return services.raadsopdracht_update(
+            raadsopdracht=current, user=request.user, reason=reason, **values
+        )
 
 
 @admin.register(RaadsopdrachtActie)

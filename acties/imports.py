@@ -665,8 +665,7 @@ def _plan_metingen(records, headers, programma, reason):
             ]
             plan.apply = lambda user, reason, current=current, values=values: (
                 services.meting_update(
-                    # A fresh copy: the form wrote the new values into ``current``.
-                    meting=Meting.objects.get(pk=current.pk),
+                    meting=current,
                     user=user,
                     reason=reason,
                     **values,

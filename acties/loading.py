@@ -229,7 +229,7 @@ class ProgrammeLoader:
         self.report.count("actie")
         for step in item.get("verloop", []):
             with recorded_at(_moment(step["datum"])):
-                services.actie_update(
+                actie = services.actie_update(
                     actie=actie,
                     versie=actie.versie,
                     user=self.user,

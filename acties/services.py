@@ -1,20 +1,23 @@
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from historie.records import (
+    KEEP,
     create_with_history,
     delete_with_history,
+    given,
     history_writer,
     model_changes,
     save_with_history,
     sync_links,
     update_with_history,
 )
-from pijlers.models import Actielijn
+from pijlers.models import Actielijn, Programma
 
 from .constants import RaadsopdrachtStatus
 from .models import (
@@ -37,15 +40,34 @@ class StaleVersionError(ValidationError):
 
 
 @history_writer
-def organisatie_create(*, user, reason: str, **values) -> Organisatie:
-    return create_with_history(Organisatie, user=user, reason=reason, **values)
+def organisatie_create(
+    *, naam: str, afkorting: str = KEEP, soort: str = KEEP, user, reason: str
+) -> Organisatie:
+    return create_with_history(
+        Organisatie,
+        given(naam=naam, afkorting=afkorting, soort=soort),
+        user=user,
+        reason=reason,
+    )
 
 
 @history_writer
 def organisatie_update(
-    *, organisatie: Organisatie, user, reason: str, **values
-) -> bool:
-    return update_with_history(organisatie, user=user, reason=reason, **values)
+    *,
+    organisatie: Organisatie,
+    naam: str = KEEP,
+    afkorting: str = KEEP,
+    soort: str = KEEP,
+    user,
+    reason: str,
+) -> Organisatie:
+    update_with_history(
+        organisatie,
+        given(naam=naam, afkorting=afkorting, soort=soort),
+        user=user,
+        reason=reason,
+    )
+    return organisatie
 
 
 # --- Actie -----------------------------------------------------------------------
@@ -55,18 +77,48 @@ def organisatie_update(
 def actie_create(
     *,
     actielijn: Actielijn,
+    code: str,
+    titel: str,
+    omschrijving: str = KEEP,
+    status: str = KEEP,
+    voortgang: int = KEEP,
+    trekker: Organisatie | None = KEEP,
+    gepland_start: datetime.date | None = KEEP,
+    gepland_eind: datetime.date | None = KEEP,
+    seksuele_uitbuiting: bool = KEEP,
+    arbeidsuitbuiting: bool = KEEP,
+    criminele_uitbuiting: bool = KEEP,
+    doelgroep_minderjarig: bool = KEEP,
+    doelgroep_meerderjarig: bool = KEEP,
+    budget: Decimal | None = KEEP,
+    is_voorbeeld: bool = KEEP,
     partners: Iterable[Organisatie] = (),
     user,
     reason: str,
-    **values,
 ) -> Actie:
     actie = create_with_history(
         Actie,
-        actielijn=actielijn,
-        programma_id=actielijn.programma_id,
+        given(
+            actielijn=actielijn,
+            programma_id=actielijn.programma_id,
+            code=code,
+            titel=titel,
+            omschrijving=omschrijving,
+            status=status,
+            voortgang=voortgang,
+            trekker=trekker,
+            gepland_start=gepland_start,
+            gepland_eind=gepland_eind,
+            seksuele_uitbuiting=seksuele_uitbuiting,
+            arbeidsuitbuiting=arbeidsuitbuiting,
+            criminele_uitbuiting=criminele_uitbuiting,
+            doelgroep_minderjarig=doelgroep_minderjarig,
+            doelgroep_meerderjarig=doelgroep_meerderjarig,
+            budget=budget,
+            is_voorbeeld=is_voorbeeld,
+        ),
         user=user,
         reason=reason,
-        **values,
     )
     _sync_partners(actie, partners, user=user, reason=reason)
     return actie
@@ -77,16 +129,33 @@ def actie_update(
     *,
     actie: Actie,
     versie: int | None,
+    actielijn: Actielijn = KEEP,
+    code: str = KEEP,
+    titel: str = KEEP,
+    omschrijving: str = KEEP,
+    status: str = KEEP,
+    voortgang: int = KEEP,
+    trekker: Organisatie | None = KEEP,
+    gepland_start: datetime.date | None = KEEP,
+    gepland_eind: datetime.date | None = KEEP,
+    seksuele_uitbuiting: bool = KEEP,
+    arbeidsuitbuiting: bool = KEEP,
+    criminele_uitbuiting: bool = KEEP,
+    doelgroep_minderjarig: bool = KEEP,
+    doelgroep_meerderjarig: bool = KEEP,
+    budget: Decimal | None = KEEP,
+    is_voorbeeld: bool = KEEP,
     partners: Iterable[Organisatie] | None = None,
     user,
     reason: str,
-    **values,
-) -> bool:
+) -> Actie:
     """Change an action, refusing the edit if it started from an older version.
 
     ``versie`` is the version the editor saw (``None`` only for trusted batch
-    callers that have just read the row). A reason is required for every change;
-    the form asks the person for it when status or progress changes.
+    callers that have just read the row, and for the edit page, which merges
+    under the row lock). A reason is required for every change; the form asks
+    the person for it when status or progress changes. Returns the action as
+    stored now.
     """
     current = Actie.objects.select_for_update().get(pk=actie.pk)
     if versie is not None and current.versie != versie:
@@ -97,19 +166,35 @@ def actie_update(
             ),
             code="stale",
         )
-    if "actielijn" in values:
-        values["programma_id"] = values["actielijn"].programma_id
-        check_move_keeps_links(current, values["programma_id"])
+    values = given(
+        actielijn=actielijn,
+        code=code,
+        titel=titel,
+        omschrijving=omschrijving,
+        status=status,
+        voortgang=voortgang,
+        trekker=trekker,
+        gepland_start=gepland_start,
+        gepland_eind=gepland_eind,
+        seksuele_uitbuiting=seksuele_uitbuiting,
+        arbeidsuitbuiting=arbeidsuitbuiting,
+        criminele_uitbuiting=criminele_uitbuiting,
+        doelgroep_minderjarig=doelgroep_minderjarig,
+        doelgroep_meerderjarig=doelgroep_meerderjarig,
+        budget=budget,
+        is_voorbeeld=is_voorbeeld,
+    )
+    if actielijn is not KEEP:
+        values["programma_id"] = actielijn.programma_id
+        check_move_keeps_links(current, actielijn.programma_id)
     changes = model_changes(current, values)
     links_changed = False
     if partners is not None:
         links_changed = _sync_partners(current, partners, user=user, reason=reason)
-    if not changes and not links_changed:
-        return False
-    current.versie += 1
-    save_with_history(current, user=user, reason=reason)
-    actie.__dict__.update(current.__dict__)
-    return True
+    if changes or links_changed:
+        current.versie += 1
+        save_with_history(current, user=user, reason=reason)
+    return current
 
 
 def check_move_keeps_links(actie: Actie, programma_id: int) -> None:
@@ -182,10 +267,7 @@ def voortgangsupdate_create(
 ) -> Voortgangsupdate:
     return create_with_history(
         Voortgangsupdate,
-        actie=actie,
-        datum=datum,
-        tekst=tekst,
-        auteur=user,
+        {"actie": actie, "datum": datum, "tekst": tekst, "auteur": user},
         user=user,
         reason=reason or _("Voortgangsupdate toegevoegd"),
     )
@@ -193,48 +275,211 @@ def voortgangsupdate_create(
 
 @history_writer
 def voortgangsupdate_update(
-    *, voortgangsupdate: Voortgangsupdate, user, reason: str, **values
-) -> bool:
-    return update_with_history(voortgangsupdate, user=user, reason=reason, **values)
+    *,
+    voortgangsupdate: Voortgangsupdate,
+    datum: datetime.date = KEEP,
+    tekst: str = KEEP,
+    user,
+    reason: str,
+) -> Voortgangsupdate:
+    update_with_history(
+        voortgangsupdate, given(datum=datum, tekst=tekst), user=user, reason=reason
+    )
+    return voortgangsupdate
 
 
 @history_writer
-def indicator_create(*, actie: Actie, user, reason: str, **values) -> Indicator:
+def indicator_create(
+    *,
+    actie: Actie,
+    naam: str,
+    eenheid: str = KEEP,
+    nulwaarde: Decimal = KEEP,
+    nulwaarde_datum: datetime.date | None = KEEP,
+    streefwaarde: Decimal | None = KEEP,
+    streefdatum: datetime.date | None = KEEP,
+    user,
+    reason: str,
+) -> Indicator:
     return create_with_history(
-        Indicator, actie=actie, user=user, reason=reason, **values
+        Indicator,
+        given(
+            actie=actie,
+            naam=naam,
+            eenheid=eenheid,
+            nulwaarde=nulwaarde,
+            nulwaarde_datum=nulwaarde_datum,
+            streefwaarde=streefwaarde,
+            streefdatum=streefdatum,
+        ),
+        user=user,
+        reason=reason,
     )
 
 
 @history_writer
-def indicator_update(*, indicator: Indicator, user, reason: str, **values) -> bool:
-    return update_with_history(indicator, user=user, reason=reason, **values)
+def indicator_update(
+    *,
+    indicator: Indicator,
+    naam: str = KEEP,
+    eenheid: str = KEEP,
+    nulwaarde: Decimal = KEEP,
+    nulwaarde_datum: datetime.date | None = KEEP,
+    streefwaarde: Decimal | None = KEEP,
+    streefdatum: datetime.date | None = KEEP,
+    user,
+    reason: str,
+) -> Indicator:
+    update_with_history(
+        indicator,
+        given(
+            naam=naam,
+            eenheid=eenheid,
+            nulwaarde=nulwaarde,
+            nulwaarde_datum=nulwaarde_datum,
+            streefwaarde=streefwaarde,
+            streefdatum=streefdatum,
+        ),
+        user=user,
+        reason=reason,
+    )
+    return indicator
 
 
 @history_writer
-def meting_create(*, indicator: Indicator, user, reason: str, **values) -> Meting:
+def meting_create(
+    *,
+    indicator: Indicator,
+    datum: datetime.date,
+    waarde: Decimal,
+    toelichting: str = KEEP,
+    toelichting_openbaar: bool = KEEP,
+    user,
+    reason: str,
+) -> Meting:
     return create_with_history(
-        Meting, indicator=indicator, user=user, reason=reason, **values
+        Meting,
+        given(
+            indicator=indicator,
+            datum=datum,
+            waarde=waarde,
+            toelichting=toelichting,
+            toelichting_openbaar=toelichting_openbaar,
+        ),
+        user=user,
+        reason=reason,
     )
 
 
 @history_writer
-def meting_update(*, meting: Meting, user, reason: str, **values) -> bool:
-    return update_with_history(meting, user=user, reason=reason, **values)
+def meting_update(
+    *,
+    meting: Meting,
+    datum: datetime.date = KEEP,
+    waarde: Decimal = KEEP,
+    toelichting: str = KEEP,
+    toelichting_openbaar: bool = KEEP,
+    user,
+    reason: str,
+) -> Meting:
+    update_with_history(
+        meting,
+        given(
+            datum=datum,
+            waarde=waarde,
+            toelichting=toelichting,
+            toelichting_openbaar=toelichting_openbaar,
+        ),
+        user=user,
+        reason=reason,
+    )
+    return meting
 
 
 # --- Raadsopdrachten --------------------------------------------------------------
 
 
 @history_writer
-def raadsopdracht_create(*, user, reason: str, **values) -> Raadsopdracht:
-    return create_with_history(Raadsopdracht, user=user, reason=reason, **values)
+def raadsopdracht_create(
+    *,
+    soort: str,
+    nummer: str,
+    titel: str,
+    tekst: str = KEEP,
+    indieners: str = KEEP,
+    datum_aangenomen: datetime.date | None = KEEP,
+    vergadering: str = KEEP,
+    ris_nummer: str = KEEP,
+    programma: Programma | None = KEEP,
+    programmaoverstijgend: bool = KEEP,
+    status: str = KEEP,
+    deadline: datetime.date | None = KEEP,
+    afdoening_toelichting: str = KEEP,
+    afgedaan_op: datetime.date | None = KEEP,
+    afdoeningsdocument: str = KEEP,
+    user,
+    reason: str,
+) -> Raadsopdracht:
+    """Register a mandate; one settled before it was registered (a loaded
+    council document) comes with its settlement."""
+    return create_with_history(
+        Raadsopdracht,
+        given(
+            soort=soort,
+            nummer=nummer,
+            titel=titel,
+            tekst=tekst,
+            indieners=indieners,
+            datum_aangenomen=datum_aangenomen,
+            vergadering=vergadering,
+            ris_nummer=ris_nummer,
+            programma=programma,
+            programmaoverstijgend=programmaoverstijgend,
+            status=status,
+            deadline=deadline,
+            afdoening_toelichting=afdoening_toelichting,
+            afgedaan_op=afgedaan_op,
+            afdoeningsdocument=afdoeningsdocument,
+        ),
+        user=user,
+        reason=reason,
+    )
 
 
 @history_writer
 def raadsopdracht_update(
-    *, raadsopdracht: Raadsopdracht, user, reason: str, **values
-) -> bool:
+    *,
+    raadsopdracht: Raadsopdracht,
+    soort: str = KEEP,
+    nummer: str = KEEP,
+    titel: str = KEEP,
+    tekst: str = KEEP,
+    indieners: str = KEEP,
+    datum_aangenomen: datetime.date | None = KEEP,
+    vergadering: str = KEEP,
+    ris_nummer: str = KEEP,
+    programma: Programma | None = KEEP,
+    programmaoverstijgend: bool = KEEP,
+    status: str = KEEP,
+    deadline: datetime.date | None = KEEP,
+    user,
+    reason: str,
+) -> Raadsopdracht:
     """Edit a mandate's register data; settling is ``raadsopdracht_settle``'s."""
+    values = given(
+        soort=soort,
+        nummer=nummer,
+        titel=titel,
+        tekst=tekst,
+        indieners=indieners,
+        datum_aangenomen=datum_aangenomen,
+        vergadering=vergadering,
+        ris_nummer=ris_nummer,
+        programma=programma,
+        programmaoverstijgend=programmaoverstijgend,
+        status=status,
+        deadline=deadline,
+    )
     if (
         values.get("status") == RaadsopdrachtStatus.AFGEDAAN
         and raadsopdracht.status != RaadsopdrachtStatus.AFGEDAAN
@@ -247,9 +492,10 @@ def raadsopdracht_update(
         != RaadsopdrachtStatus.AFGEDAAN
     ):
         # Reopening a settled mandate: it is no longer settled on a date.
-        values.setdefault("afgedaan_op", None)
+        values["afgedaan_op"] = None
     check_links_stay_in_scope(raadsopdracht, values)
-    return update_with_history(raadsopdracht, user=user, reason=reason, **values)
+    update_with_history(raadsopdracht, values, user=user, reason=reason)
+    return raadsopdracht
 
 
 def check_links_stay_in_scope(raadsopdracht: Raadsopdracht, values: dict) -> None:
@@ -401,10 +647,12 @@ def raadsopdracht_actie_link(
         raise ValidationError({"raadsopdracht": scope_error(current, actie)})
     return create_with_history(
         RaadsopdrachtActie,
-        raadsopdracht=raadsopdracht,
-        actie=actie,
-        toelichting=toelichting,
-        toelichting_openbaar=toelichting_openbaar,
+        {
+            "raadsopdracht": raadsopdracht,
+            "actie": actie,
+            "toelichting": toelichting,
+            "toelichting_openbaar": toelichting_openbaar,
+        },
         user=user,
         reason=toelichting,
     )

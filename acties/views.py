@@ -212,14 +212,13 @@ class ActieUpdateView(MergeServiceFormView):
                 "geen velden"
             )
             reason = _("Gegevens bijgewerkt: %s") % labels
-        services.actie_update(
+        return services.actie_update(
             actie=current,
             versie=None,
             user=self.request.user,
             reason=reason,
             **form.service_values(fields),
         )
-        return current
 
     def get_context_data(self, **kwargs):
         actie = self.actie
@@ -298,13 +297,12 @@ class VoortgangsupdateUpdateView(MergeServiceFormView, ActieChildFormView):
         return {**super().get_form_kwargs(), "instance": self.update}
 
     def perform(self, form, *, current, fields):
-        services.voortgangsupdate_update(
+        return services.voortgangsupdate_update(
             voortgangsupdate=current,
             user=self.request.user,
             reason=form.reason(_("Voortgangsupdate aangepast")),
-            **{name: form.cleaned_data[name] for name in fields},
+            **form.service_values(fields),
         )
-        return current
 
 
 class IndicatorCreateView(ActieChildFormView):
@@ -317,7 +315,7 @@ class IndicatorCreateView(ActieChildFormView):
         return get_object_or_404(Actie, pk=self.kwargs["pk"])
 
     def perform(self, form):
-        values = {k: v for k, v in form.cleaned_data.items() if k != "reden"}
+        values = form.service_values()
         return services.indicator_create(
             actie=self.get_actie(),
             user=self.request.user,
@@ -348,13 +346,12 @@ class IndicatorUpdateView(MergeServiceFormView, ActieChildFormView):
         return {**super().get_form_kwargs(), "instance": self.indicator}
 
     def perform(self, form, *, current, fields):
-        services.indicator_update(
+        return services.indicator_update(
             indicator=current,
             user=self.request.user,
             reason=form.reason(_("Indicator aangepast")),
-            **{name: form.cleaned_data[name] for name in fields},
+            **form.service_values(fields),
         )
-        return current
 
 
 class MetingCreateView(ActieChildFormView):
@@ -381,7 +378,7 @@ class MetingCreateView(ActieChildFormView):
         return kwargs
 
     def perform(self, form):
-        values = {k: v for k, v in form.cleaned_data.items() if k != "reden"}
+        values = form.service_values()
         return services.meting_create(
             indicator=self.indicator,
             user=self.request.user,
@@ -415,13 +412,12 @@ class MetingUpdateView(MergeServiceFormView, ActieChildFormView):
         return {**super().get_form_kwargs(), "instance": self.meting}
 
     def perform(self, form, *, current, fields):
-        services.meting_update(
+        return services.meting_update(
             meting=current,
             user=self.request.user,
             reason=form.reason(_("Meting aangepast")),
-            **{name: form.cleaned_data[name] for name in fields},
+            **form.service_values(fields),
         )
-        return current
 
 
 # --- links between mandates and actions -------------------------------------------
@@ -586,7 +582,7 @@ class RaadsopdrachtCreateView(ServiceFormView):
     success_message = _("De raadsopdracht is geregistreerd.")
 
     def perform(self, form):
-        values = {k: v for k, v in form.cleaned_data.items() if k != "reden"}
+        values = form.service_values()
         return services.raadsopdracht_create(
             user=self.request.user,
             reason=form.reason(_("Raadsopdracht geregistreerd")),
@@ -619,13 +615,12 @@ class RaadsopdrachtUpdateView(MergeServiceFormView):
         return {**super().get_form_kwargs(), "instance": self.opdracht}
 
     def perform(self, form, *, current, fields):
-        services.raadsopdracht_update(
+        return services.raadsopdracht_update(
             raadsopdracht=current,
             user=self.request.user,
             reason=form.reason(_("Registergegevens bijgewerkt")),
-            **{name: form.cleaned_data[name] for name in fields},
+            **form.service_values(fields),
         )
-        return current
 
     def get_context_data(self, **kwargs):
         opdracht = self.opdracht
@@ -761,7 +756,7 @@ class OrganisatieCreateView(OrganisatieFormView):
     success_message = _("De organisatie is toegevoegd.")
 
     def perform(self, form):
-        values = {k: v for k, v in form.cleaned_data.items() if k != "reden"}
+        values = form.service_values()
         return services.organisatie_create(
             user=self.request.user,
             reason=form.reason(_("Organisatie toegevoegd")),
@@ -781,10 +776,9 @@ class OrganisatieUpdateView(MergeServiceFormView, OrganisatieFormView):
         return self.organisatie
 
     def perform(self, form, *, current, fields):
-        services.organisatie_update(
+        return services.organisatie_update(
             organisatie=current,
             user=self.request.user,
             reason=form.reason(_("Organisatie aangepast")),
-            **{name: form.cleaned_data[name] for name in fields},
+            **form.service_values(fields),
         )
-        return current

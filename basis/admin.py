@@ -9,7 +9,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from historie.chain import lock_chains
 from historie.merge import BASIS, EditConflict, MergeFormMixin, when_text
-from historie.records import delete_with_history, save_with_history
+from historie.records import (
+    create_with_history,
+    delete_with_history,
+    save_with_history,
+    update_with_history,
+)
 
 from .forms import NoVictimDataMixin
 
@@ -123,6 +128,18 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         return True
 
 
+def _model_fields(form) -> list[str]:
+    """The form's fields that are the model's own (not the reason, the token)."""
+    names = {field.name for field in form._meta.model._meta.concrete_fields}
+    return [name for name in form.cleaned_data if name in names]
+
+
+def _become(obj, saved) -> None:
+    """Let the admin's ``obj`` be the record the service saved: the admin goes
+    on with the object it passed in (the log entry, the inlines, the redirect)."""
+    obj.__dict__.update(saved.__dict__)
+
+
 def _lock_first(request) -> None:
     if request.method not in {"GET", "HEAD", "OPTIONS"}:
         lock_chains(DEFAULT_DB_ALIAS)
@@ -201,24 +218,54 @@ class AuditedAdmin(ReadOnlyHistoryAdmin):
     def reason(form) -> str:
         return form.cleaned_data[REASON_FIELD]
 
-    def save_model(self, request, obj, form, change):
-        """A new record as it is; a change as the fields this person changed.
+    # Fields set when the record is made and never moved afterwards (a pillar
+    # stays with its programme): read-only on the change page.
+    fixed_after_create: tuple[str, ...] = ()
 
-        The form has written every field it shows into ``obj``; saving that
-        would put back what someone else changed since the page was opened.
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly += [f for f in self.fixed_after_create if f not in readonly]
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        """Through ``create_record`` and ``update_record``: the app's services.
+
+        A change writes only the fields this person changed: the form has
+        written every field it shows into ``obj``, and saving that would put
+        back what someone else changed since the page was opened.
         """
-        if not change or not getattr(form, "merging", False):
-            save_with_history(obj, user=request.user, reason=self.reason(form))
+        reason = self.reason(form)
+        if not change:
+            values = {name: form.cleaned_data[name] for name in _model_fields(form)}
+            _become(obj, self.create_record(request, values, reason))
             return
-        with transaction.atomic(using=DEFAULT_DB_ALIAS):
-            lock_chains(DEFAULT_DB_ALIAS)
+        if not getattr(form, "merging", False):
             current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-            fields = form.merge(current, keep_theirs_on_conflict=True)
-            for name in fields:
-                setattr(current, name, form.cleaned_data[name])
-            if fields:
-                save_with_history(current, user=request.user, reason=self.reason(form))
-        obj.__dict__.update(current.__dict__)
+            fields = [name for name in form.changed_data if name in _model_fields(form)]
+        else:
+            with transaction.atomic(using=DEFAULT_DB_ALIAS):
+                lock_chains(DEFAULT_DB_ALIAS)
+                current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+                fields = form.merge(current, keep_theirs_on_conflict=True)
+        if fields:
+            values = {name: form.cleaned_data[name] for name in fields}
+            current = self.update_record(request, current, values, reason)
+        _become(obj, current)
+
+    def create_record(self, request, values: dict, reason: str):
+        """Create the record from the form's values; returns it saved.
+
+        An app whose record has rules in its services overrides this (and
+        ``update_record``) to call them, or makes the fields those rules guard
+        read-only here, so that the admin cannot go around them.
+        """
+        return create_with_history(self.model, values, user=request.user, reason=reason)
+
+    def update_record(self, request, current, values: dict, reason: str):
+        """Write ``values``, the fields this person changed, into ``current``."""
+        update_with_history(current, values, user=request.user, reason=reason)
+        return current
 
     def save_related(self, request, form, formsets, change):
         form.save_m2m()

@@ -76,3 +76,19 @@ class ReasonForm(NoVictimDataMixin, forms.Form):
 
     def reason(self, default: str) -> str:
         return (self.cleaned_data.get("reden") or "").strip() or str(default)
+
+    def service_values(self, fields=None) -> dict:
+        """The cleaned values of the record's own fields, as the service's
+        keyword arguments: never the reason or the merge's machinery.
+
+        ``fields``: only these (what a merge writes); default every field of
+        the record on the form.
+        """
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        own = {f.name for f in model._meta.get_fields()} if model else set()
+        names = self.fields if fields is None else fields
+        return {
+            name: self.cleaned_data[name]
+            for name in names
+            if name in own and name in self.cleaned_data
+        }

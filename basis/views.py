@@ -106,11 +106,6 @@ class MergeServiceFormView(ServiceFormView):
             messages.info(self.request, self.nothing_changed_message)
         return HttpResponseRedirect(self.get_success_url(result))
 
-    def form_invalid(self, form):
-        if form.instance.pk:
-            form.instance.refresh_from_db()
-        return super().form_invalid(form)
-
     def get_context_data(self, **kwargs):
         """The version being edited: its last recorded change, who and when."""
         record = self.get_object()
@@ -128,8 +123,8 @@ class MergeServiceFormView(ServiceFormView):
         kwargs.pop("data", None)
         kwargs.pop("files", None)
         record = self.get_object()
-        # The form wrote this person's values into the record; the page shows
-        # the record as it is now (its title in the breadcrumbs, for one).
+        # Someone else saved since this page was read: the page shows the
+        # record as it is now (its title in the breadcrumbs, for one).
         record.refresh_from_db()
         kwargs["instance"] = record
         token = form.snapshot(

@@ -254,13 +254,12 @@ def rolbeleid_update(
                 continue
             beleid = create_with_history(
                 Rolbeleid,
+                {"rol": group, "tweestaps_verplicht": True},
                 user=user,
                 reason=reason,
-                rol=group,
-                tweestaps_verplicht=True,
             )
         elif not update_with_history(
-            beleid, user=user, reason=reason, tweestaps_verplicht=required
+            beleid, {"tweestaps_verplicht": required}, user=user, reason=reason
         ):
             continue
         changed.append(beleid)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from basis.admin import REASON_FIELD, AuditedAdmin
+from basis.admin import AuditedAdmin
 
 from . import services
 from .constants import EvaluatieStatus
@@ -15,6 +15,7 @@ class BevindingInline(admin.StackedInline):
 
 @admin.register(Tussenevaluatie)
 class TussenevaluatieAdmin(AuditedAdmin):
+    fixed_after_create = ("programma",)
     list_display = ["titel", "programma", "peildatum", "status"]
     list_filter = ["programma", "status"]
     readonly_fields = [
@@ -37,35 +38,21 @@ class TussenevaluatieAdmin(AuditedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def save_model(self, request, obj, form, change):
-        """Through the evaluation services, like every other write.
+    # Through the evaluation services, like every other write. The permission
+    # checks above saw the evaluation as it was read; the update service locks
+    # the row and refuses it if it was made final in the meantime. The findings
+    # inline are saved after this, in the same transaction and under that
+    # lock, so they cannot slip past it either.
 
-        The permission checks above saw the evaluation as it was read; the
-        update service locks the row and refuses it if it was made final in
-        the meantime. The findings inline are saved after this, in the same
-        transaction and under that lock, so they cannot slip past it either.
-        """
-        values = {
-            name: form.cleaned_data[name]
-            for name in (form.changed_data if change else form.cleaned_data)
-            if name != REASON_FIELD
-        }
-        if not change:
-            created = services.tussenevaluatie_create(
-                user=request.user, reason=self.reason(form), **values
-            )
-            obj.pk = created.pk
-            obj.__dict__.update(created.__dict__)
-            return
-        # A fresh copy: the form has already written its values into ``obj``.
-        current = Tussenevaluatie.objects.get(pk=obj.pk)
+    def create_record(self, request, values, reason):
+        return services.tussenevaluatie_create(
+            user=request.user, reason=reason, **values
+        )
+
+    def update_record(self, request, current, values, reason):
         try:
-            services.tussenevaluatie_update(
-                tussenevaluatie=current,
-                user=request.user,
-                reason=self.reason(form),
-                **values,
+            return services.tussenevaluatie_update(
+                tussenevaluatie=current, user=request.user, reason=reason, **values
             )
         except ValidationError as exc:
             raise PermissionDenied(exc.messages[0]) from exc
-        obj.__dict__.update(current.__dict__)

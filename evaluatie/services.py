@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 import unicodedata
 
@@ -8,8 +9,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from historie.records import (
+    KEEP,
     create_with_history,
     delete_with_history,
+    given,
     history_writer,
     save_with_history,
     update_with_history,
@@ -29,25 +32,65 @@ def _ensure_concept(evaluatie: Tussenevaluatie) -> None:
 
 @history_writer
 def tussenevaluatie_create(
-    *, programma: Programma, user, reason: str, **values
+    *,
+    programma: Programma,
+    titel: str,
+    peildatum: datetime.date,
+    basisdatum: datetime.date | None = KEEP,
+    samenvatting: str = KEEP,
+    conclusies: str = KEEP,
+    aanbevelingen: str = KEEP,
+    user,
+    reason: str,
 ) -> Tussenevaluatie:
-    values.pop("status", None)
+    """A new evaluation, always a concept: it becomes final only through
+    ``tussenevaluatie_finalise``."""
     return create_with_history(
-        Tussenevaluatie, programma=programma, user=user, reason=reason, **values
+        Tussenevaluatie,
+        given(
+            programma=programma,
+            titel=titel,
+            peildatum=peildatum,
+            basisdatum=basisdatum,
+            samenvatting=samenvatting,
+            conclusies=conclusies,
+            aanbevelingen=aanbevelingen,
+        ),
+        user=user,
+        reason=reason,
     )
 
 
 @history_writer
 def tussenevaluatie_update(
-    *, tussenevaluatie: Tussenevaluatie, user, reason: str, **values
-) -> bool:
+    *,
+    tussenevaluatie: Tussenevaluatie,
+    titel: str = KEEP,
+    peildatum: datetime.date = KEEP,
+    basisdatum: datetime.date | None = KEEP,
+    samenvatting: str = KEEP,
+    conclusies: str = KEEP,
+    aanbevelingen: str = KEEP,
+    user,
+    reason: str,
+) -> Tussenevaluatie:
+    """Edit a concept evaluation; returns it as stored now."""
     locked = Tussenevaluatie.objects.select_for_update().get(pk=tussenevaluatie.pk)
     _ensure_concept(locked)
-    if "status" in values:
-        raise ValidationError(
-            {"status": _("Een evaluatie wordt definitief via 'Definitief maken'.")}
-        )
-    return update_with_history(tussenevaluatie, user=user, reason=reason, **values)
+    update_with_history(
+        locked,
+        given(
+            titel=titel,
+            peildatum=peildatum,
+            basisdatum=basisdatum,
+            samenvatting=samenvatting,
+            conclusies=conclusies,
+            aanbevelingen=aanbevelingen,
+        ),
+        user=user,
+        reason=reason,
+    )
+    return locked
 
 
 @history_writer
@@ -72,9 +115,7 @@ def bevindingen_save(
             soort, pk = key
             create_with_history(
                 Bevinding,
-                tussenevaluatie=locked,
-                **{f"{soort}_id": pk},
-                tekst=tekst,
+                {"tussenevaluatie": locked, f"{soort}_id": pk, "tekst": tekst},
                 user=user,
                 reason=reason,
             )
@@ -84,7 +125,7 @@ def bevindingen_save(
             changed = True
         elif bevinding is not None:
             changed |= update_with_history(
-                bevinding, user=user, reason=reason, tekst=tekst
+                bevinding, {"tekst": tekst}, user=user, reason=reason
             )
     return changed
 
@@ -218,7 +259,6 @@ def tussenevaluatie_finalise(
     except Exception:
         locked.pdf.delete(save=False)
         raise
-    tussenevaluatie.__dict__.update(locked.__dict__)
     return locked
 
 

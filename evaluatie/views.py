@@ -135,19 +135,19 @@ class TussenevaluatieUpdateView(ConceptOnlyMixin, MergeServiceFormView):
 
     def perform(self, form, *, current, fields):
         reason = form.reason(_("Tussenevaluatie bewerkt"))
-        services.tussenevaluatie_update(
+        saved = services.tussenevaluatie_update(
             tussenevaluatie=current,
             user=self.request.user,
             reason=reason,
             **form.record_values(fields),
         )
         services.bevindingen_save(
-            tussenevaluatie=current,
+            tussenevaluatie=saved,
             teksten=form.bevindingen(fields),
             user=self.request.user,
             reason=reason,
         )
-        return current
+        return saved
 
     def get_success_url(self, result=None):
         return reverse("evaluatie:detail", args=[self.evaluatie.pk])

@@ -21,6 +21,7 @@ when a change is posted, ``pijlers.admin.AuditedAdmin``), so no write slips in
 between comparing and saving.
 """
 
+import copy
 import datetime
 import decimal
 from collections.abc import Iterable
@@ -180,7 +181,15 @@ class MergeFormMixin:
     ):
         """``merge=False`` for a caller that has just read the record and applies
         its values at once under its own checks (the import re-plans the file
-        on confirming), not a page a person had open."""
+        on confirming), not a page a person had open.
+
+        The form works on its own copy of the record: a ModelForm writes what
+        was typed into its instance while it validates, and the caller's
+        object must stay as it is stored (the page's title, the service's
+        comparison), so nobody has to read it again.
+        """
+        if kwargs.get("instance") is not None:
+            kwargs["instance"] = copy.copy(kwargs["instance"])
         super().__init__(*args, **kwargs)
         self.merge_base: dict | None = None
         self.base_error = ""

@@ -13,8 +13,8 @@ import contextlib
 import contextvars
 import datetime
 import functools
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -179,8 +179,44 @@ def sync_links(
     return changed
 
 
-def model_changes(instance: models.Model, values: dict) -> dict:
-    """Set ``values`` on ``instance``; return ``{field: (old, new)}`` per change."""
+class Keep:
+    """The default of a service's keyword argument: leave the field as it is
+    (on create: the model's own default)."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = Keep()
+
+
+def given(**values) -> dict[str, object]:
+    """The values a service's caller passed, without those left at ``KEEP``."""
+    return {name: value for name, value in values.items() if value is not KEEP}
+
+
+def _field_names(model: type[models.Model]) -> frozenset[str]:
+    return frozenset(
+        name
+        for field in model._meta.concrete_fields
+        for name in (field.name, field.attname)
+    )
+
+
+def _check_names(model: type[models.Model], values: Mapping[str, object]) -> None:
+    unknown = set(values) - _field_names(model)
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise TypeError(f"{model.__name__} has no field(s) {names}")
+
+
+def model_changes(instance: models.Model, values: Mapping[str, object]) -> dict:
+    """Set ``values`` on ``instance``; return ``{field: (old, new)}`` per change.
+
+    Only the model's own fields: any other name is a caller's mistake, which
+    must not pass as an attribute that is set and silently never stored.
+    """
+    _check_names(type(instance), values)
     changes = {}
     for name, new in values.items():
         old = getattr(instance, name)
@@ -190,12 +226,17 @@ def model_changes(instance: models.Model, values: dict) -> dict:
     return changes
 
 
-def create_with_history(model: type[M], *, user, reason: str, **values) -> M:
+def create_with_history(
+    model: type[M], values: Mapping[str, object], *, user, reason: str
+) -> M:
     """Create a ``model`` from ``values`` with a '+' history row."""
+    _check_names(model, values)
     return save_with_history(model(**values), user=user, reason=reason)
 
 
-def update_with_history(instance: M, *, user, reason: str, **values) -> bool:
+def update_with_history(
+    instance: M, values: Mapping[str, object], *, user, reason: str
+) -> bool:
     """Apply ``values``; save with a '~' history row only if something changed.
 
     Returns whether anything changed, so that repeating an update (an idempotent

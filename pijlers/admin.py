@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from basis.admin import AuditedAdmin
 
+from . import services
 from .models import Actielijn, ActielijnPijler, Pijler, Programma
 
 
@@ -22,15 +23,48 @@ class ProgrammaAdmin(AuditedAdmin):
     prepopulated_fields = {"slug": ["titel"]}
     inlines = [PijlerInline]
 
+    def create_record(self, request, values, reason):
+        return services.programma_create(user=request.user, reason=reason, **values)
+
+    def update_record(self, request, current, values, reason):
+        if "openbaar" in values:
+            current = services.programma_set_public(
+                programma=current,
+                openbaar=values.pop("openbaar"),
+                user=request.user,
+                reason=reason,
+            )
+        return services.programma_update(
+            programma=current, user=request.user, reason=reason, **values
+        )
+
 
 @admin.register(Pijler)
 class PijlerAdmin(AuditedAdmin):
+    fixed_after_create = ("programma",)
     list_display = ["naam", "programma", "volgorde"]
     list_filter = ["programma"]
+
+    def create_record(self, request, values, reason):
+        return services.pijler_create(user=request.user, reason=reason, **values)
+
+    def update_record(self, request, current, values, reason):
+        return services.pijler_update(
+            pijler=current, user=request.user, reason=reason, **values
+        )
 
 
 @admin.register(Actielijn)
 class ActielijnAdmin(AuditedAdmin):
+    fixed_after_create = ("programma",)
     list_display = ["nummer", "naam", "programma"]
     list_filter = ["programma"]
     inlines = [ActielijnPijlerInline]
+
+    def create_record(self, request, values, reason):
+        return services.actielijn_create(user=request.user, reason=reason, **values)
+
+    def update_record(self, request, current, values, reason):
+        return services.actielijn_update(
+            actielijn=current, user=request.user, reason=reason, **values
+        )

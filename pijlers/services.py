@@ -1,7 +1,17 @@
+"""Writes of the programme's structure, each with its history row.
+
+Every service names the fields it may change: an argument left at ``KEEP``
+leaves the field as it is (on create: the model's default). Each returns the
+saved record.
+"""
+
+import datetime
 from collections.abc import Iterable
 
 from historie.records import (
+    KEEP,
     create_with_history,
+    given,
     history_writer,
     sync_links,
     update_with_history,
@@ -11,46 +21,156 @@ from .models import Actielijn, ActielijnPijler, Pijler, Programma
 
 
 @history_writer
-def programma_create(*, user, reason: str, **values) -> Programma:
-    return create_with_history(Programma, user=user, reason=reason, **values)
+def programma_create(
+    *,
+    titel: str,
+    slug: str,
+    periode_start: datetime.date,
+    periode_eind: datetime.date,
+    doelstelling: str,
+    gemeente: str = KEEP,
+    voorgesteld_op: datetime.date | None = KEEP,
+    vastgesteld_op: datetime.date | None = KEEP,
+    ris_nummer: str = KEEP,
+    kenmerk: str = KEEP,
+    omschrijving: str = KEEP,
+    openbaar: bool = KEEP,
+    user,
+    reason: str,
+) -> Programma:
+    return create_with_history(
+        Programma,
+        given(
+            titel=titel,
+            slug=slug,
+            gemeente=gemeente,
+            periode_start=periode_start,
+            periode_eind=periode_eind,
+            voorgesteld_op=voorgesteld_op,
+            vastgesteld_op=vastgesteld_op,
+            ris_nummer=ris_nummer,
+            kenmerk=kenmerk,
+            doelstelling=doelstelling,
+            omschrijving=omschrijving,
+            openbaar=openbaar,
+        ),
+        user=user,
+        reason=reason,
+    )
 
 
 @history_writer
-def programma_update(*, programma: Programma, user, reason: str, **values) -> bool:
-    return update_with_history(programma, user=user, reason=reason, **values)
+def programma_update(
+    *,
+    programma: Programma,
+    titel: str = KEEP,
+    slug: str = KEEP,
+    gemeente: str = KEEP,
+    periode_start: datetime.date = KEEP,
+    periode_eind: datetime.date = KEEP,
+    voorgesteld_op: datetime.date | None = KEEP,
+    vastgesteld_op: datetime.date | None = KEEP,
+    ris_nummer: str = KEEP,
+    kenmerk: str = KEEP,
+    doelstelling: str = KEEP,
+    omschrijving: str = KEEP,
+    user,
+    reason: str,
+) -> Programma:
+    """Edit the programme's data; its public page is ``programma_set_public``'s."""
+    update_with_history(
+        programma,
+        given(
+            titel=titel,
+            slug=slug,
+            gemeente=gemeente,
+            periode_start=periode_start,
+            periode_eind=periode_eind,
+            voorgesteld_op=voorgesteld_op,
+            vastgesteld_op=vastgesteld_op,
+            ris_nummer=ris_nummer,
+            kenmerk=kenmerk,
+            doelstelling=doelstelling,
+            omschrijving=omschrijving,
+        ),
+        user=user,
+        reason=reason,
+    )
+    return programma
 
 
 @history_writer
 def programma_set_public(
     *, programma: Programma, openbaar: bool, user, reason: str
-) -> bool:
+) -> Programma:
     """Switch the programme's public page (and public open data) on or off."""
-    return update_with_history(programma, user=user, reason=reason, openbaar=openbaar)
+    update_with_history(programma, {"openbaar": openbaar}, user=user, reason=reason)
+    return programma
 
 
 @history_writer
-def pijler_create(*, programma: Programma, user, reason: str, **values) -> Pijler:
+def pijler_create(
+    *,
+    programma: Programma,
+    volgorde: int,
+    naam: str,
+    omschrijving: str = KEEP,
+    user,
+    reason: str,
+) -> Pijler:
     return create_with_history(
-        Pijler, programma=programma, user=user, reason=reason, **values
+        Pijler,
+        given(
+            programma=programma,
+            volgorde=volgorde,
+            naam=naam,
+            omschrijving=omschrijving,
+        ),
+        user=user,
+        reason=reason,
     )
 
 
 @history_writer
-def pijler_update(*, pijler: Pijler, user, reason: str, **values) -> bool:
-    return update_with_history(pijler, user=user, reason=reason, **values)
+def pijler_update(
+    *,
+    pijler: Pijler,
+    volgorde: int = KEEP,
+    naam: str = KEEP,
+    omschrijving: str = KEEP,
+    user,
+    reason: str,
+) -> Pijler:
+    update_with_history(
+        pijler,
+        given(volgorde=volgorde, naam=naam, omschrijving=omschrijving),
+        user=user,
+        reason=reason,
+    )
+    return pijler
 
 
 @history_writer
 def actielijn_create(
     *,
     programma: Programma,
+    nummer: int,
+    naam: str,
+    omschrijving: str = KEEP,
     pijlers: Iterable[Pijler] = (),
     user,
     reason: str,
-    **values,
 ) -> Actielijn:
     actielijn = create_with_history(
-        Actielijn, programma=programma, user=user, reason=reason, **values
+        Actielijn,
+        given(
+            programma=programma,
+            nummer=nummer,
+            naam=naam,
+            omschrijving=omschrijving,
+        ),
+        user=user,
+        reason=reason,
     )
     _sync_pijlers(actielijn, pijlers, user=user, reason=reason)
     return actielijn
@@ -60,15 +180,22 @@ def actielijn_create(
 def actielijn_update(
     *,
     actielijn: Actielijn,
+    nummer: int = KEEP,
+    naam: str = KEEP,
+    omschrijving: str = KEEP,
     pijlers: Iterable[Pijler] | None = None,
     user,
     reason: str,
-    **values,
-) -> bool:
-    changed = update_with_history(actielijn, user=user, reason=reason, **values)
+) -> Actielijn:
+    update_with_history(
+        actielijn,
+        given(nummer=nummer, naam=naam, omschrijving=omschrijving),
+        user=user,
+        reason=reason,
+    )
     if pijlers is not None:
-        changed |= _sync_pijlers(actielijn, pijlers, user=user, reason=reason)
-    return changed
+        _sync_pijlers(actielijn, pijlers, user=user, reason=reason)
+    return actielijn
 
 
 def _sync_pijlers(actielijn: Actielijn, pijlers: Iterable[Pijler], *, user, reason):

@@ -123,7 +123,7 @@ def register(beleidsmedewerker, coordinator, monkeypatch):
         user=coordinator,
         reason="Bevindingen",
     )
-    evaluatie_services.tussenevaluatie_finalise(
+    evaluatie = evaluatie_services.tussenevaluatie_finalise(
         tussenevaluatie=evaluatie, user=coordinator
     )
     if apps.is_installed("django_otp.plugins.otp_totp"):

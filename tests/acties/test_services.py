@@ -47,7 +47,7 @@ def test_actie_create_writes_history_with_user_and_reason(beleidsmedewerker):
 
 def test_actie_update_records_old_and_new_values_and_bumps_version(beleidsmedewerker):
     actie = ActieFactory(status=ActieStatus.GEPLAND, voortgang=0)
-    changed = services.actie_update(
+    saved = services.actie_update(
         actie=actie,
         versie=1,
         status=ActieStatus.LOPEND,
@@ -55,7 +55,9 @@ def test_actie_update_records_old_and_new_values_and_bumps_version(beleidsmedewe
         user=beleidsmedewerker,
         reason="Gestart met de eerste scholen",
     )
-    assert changed is True
+    # The service returns the action as stored; the caller's copy is untouched.
+    assert (saved.status, saved.voortgang, saved.versie) == ("lopend", 30, 2)
+    assert (actie.status, actie.versie) == (ActieStatus.GEPLAND, 1)
     actie.refresh_from_db()
     assert (actie.status, actie.voortgang, actie.versie) == ("lopend", 30, 2)
     new, old = actie.history.order_by("-history_date", "-history_id")[:2]
@@ -97,16 +99,14 @@ def test_stale_edit_is_refused_and_first_edit_is_kept(beleidsmedewerker, coordin
 def test_update_without_changes_writes_no_history(beleidsmedewerker):
     actie = ActieFactory(titel="Ongewijzigd")
     before = actie.history.count()
-    assert (
-        services.actie_update(
-            actie=actie,
-            versie=actie.versie,
-            titel="Ongewijzigd",
-            user=beleidsmedewerker,
-            reason="Opnieuw opgeslagen",
-        )
-        is False
+    saved = services.actie_update(
+        actie=actie,
+        versie=actie.versie,
+        titel="Ongewijzigd",
+        user=beleidsmedewerker,
+        reason="Opnieuw opgeslagen",
     )
+    assert saved.versie == actie.versie
     assert actie.history.count() == before
 
 

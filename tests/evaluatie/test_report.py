@@ -91,7 +91,7 @@ def programme(beleidsmedewerker):
             reason="Nieuwe actie na motie",
         )
     with recorded_at(at("2025-09-01")):
-        acties_services.actie_update(
+        training = acties_services.actie_update(
             actie=training,
             versie=training.versie,
             status=ActieStatus.LOPEND,
@@ -120,7 +120,7 @@ def programme(beleidsmedewerker):
         )
     # After the peildatum: none of this may appear in the report.
     with recorded_at(at("2026-07-02")):
-        acties_services.actie_update(
+        training = acties_services.actie_update(
             actie=training,
             versie=training.versie,
             status=ActieStatus.AFGEROND,
@@ -324,7 +324,9 @@ def test_finalising_freezes_the_record_and_its_pdf(client, evaluatie, coordinato
 
 
 def test_a_tampered_stored_pdf_is_refused_not_served(client, evaluatie, coordinator):
-    services.tussenevaluatie_finalise(tussenevaluatie=evaluatie, user=coordinator)
+    evaluatie = services.tussenevaluatie_finalise(
+        tussenevaluatie=evaluatie, user=coordinator
+    )
     path = evaluatie.pdf.path
     with open(path, "ab") as handle:
         handle.write(b"%tampered")

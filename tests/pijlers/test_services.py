@@ -1,5 +1,6 @@
 import pytest
 
+from historie.records import update_with_history
 from pijlers import services
 from pijlers.models import ActielijnPijler
 from tests.factories import PijlerFactory, ProgrammaFactory
@@ -55,9 +56,10 @@ def test_changing_an_action_lines_pillars_records_each_link(coordinator):
         user=coordinator,
         reason="Nieuw",
     )
-    assert services.actielijn_update(
+    saved = services.actielijn_update(
         actielijn=actielijn, pijlers=[twee], user=coordinator, reason="Herindeling"
     )
+    assert saved == actielijn
     assert list(actielijn.pijlers.all()) == [twee]
     assert [
         (r.pijler_id, r.history_type, r.history_change_reason)
@@ -67,9 +69,10 @@ def test_changing_an_action_lines_pillars_records_each_link(coordinator):
         (een.pk, "-", "Herindeling"),
         (twee.pk, "+", "Herindeling"),
     ]
-    assert not services.actielijn_update(
+    services.actielijn_update(
         actielijn=actielijn, pijlers=[twee], user=coordinator, reason="Nogmaals"
     )
+    assert ActielijnPijler.history.count() == 3  # nothing changed: no new rows
 
 
 def test_programma_create_writes_history(coordinator):
@@ -116,3 +119,22 @@ def test_a_reason_longer_than_the_limit_is_refused_and_nothing_written(coordinat
         programma=programma, user=coordinator, reason="r" * MAX_REDEN, titel="Nieuw"
     )
     assert programma.history.first().history_change_reason == "r" * MAX_REDEN
+
+
+def test_a_service_refuses_a_field_the_record_does_not_have(coordinator):
+    """A misspelt or foreign name is a caller's mistake, never an attribute
+    that is set and silently not stored."""
+    programma = ProgrammaFactory()
+    with pytest.raises(TypeError, match="reden"):
+        services.programma_update(
+            programma=programma, user=coordinator, reason="r", reden="Oeps"
+        )
+    pijler = services.pijler_create(
+        programma=programma, volgorde=9, naam="Negen", user=coordinator, reason="r"
+    )
+
+    with pytest.raises(TypeError, match="titel"):
+        update_with_history(
+            pijler, {"titel": "Geen veld"}, user=coordinator, reason="r"
+        )
+    assert pijler.history.count() == 1
