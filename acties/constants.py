@@ -41,30 +41,6 @@ class RaadsopdrachtStatus(models.TextChoices):
     AFGEDAAN = "afgedaan", _("afgedaan")
 
 
-# What the import reads (acties/imports.py), per kind of file: (label, required
-# columns, optional columns, columns of the export that are read past). Here, so
-# that the upload form offers the kinds without importing the importer.
-IMPORT_KINDS = {
-    "acties": (
-        _("Acties"),
-        ["code"],
-        ["actielijn", "titel", "omschrijving", "status", "voortgang", "trekker",
-         "partners", "gepland_start", "gepland_eind", "uitbuiting", "doelgroep",
-         "budget"],
-        ["id", "voorbeeld", "programma", "raadsopdrachten"],
-    ),
-    "voortgangsupdates": (
-        _("Voortgangsupdates"), ["actie", "datum", "tekst"], [], ["id"],
-    ),
-    "metingen": (
-        _("Metingen van indicatoren"),
-        ["actie", "indicator", "datum", "waarde"],
-        ["toelichting"],
-        ["id"],
-    ),
-}  # fmt: skip
-
-
 # The forms of exploitation and target groups: a choice each in forms and
 # filters, a boolean column each on the action.
 UITBUITING_CHOICES = [

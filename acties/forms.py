@@ -14,11 +14,11 @@ from pijlers.selectors import programma_list
 from .constants import (
     DOELGROEP_CHOICES,
     DOELGROEP_FIELDS,
-    IMPORT_KINDS,
     UITBUITING_CHOICES,
     UITBUITING_FIELDS,
     RaadsopdrachtStatus,
 )
+from .exchange import IMPORT_KINDS
 from .models import (
     Actie,
     ActiePartner,

@@ -22,9 +22,9 @@ from django.views.generic import FormView
 from basis.views import RoleRequiredMixin, breadcrumbs
 from pijlers.models import Programma
 
+from .exchange import IMPORT_KINDS
 from .forms import ImportForm
 from .imports import (
-    KINDS,
     MAX_BYTES,
     MAX_ROWS,
     ImportFileError,
@@ -62,7 +62,7 @@ class ImportView(RoleRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            kinds=KINDS,
+            kinds=IMPORT_KINDS,
             max_mb=MAX_BYTES // 2**20,
             max_rows=MAX_ROWS,
             breadcrumbs=_crumbs((_("Importeren"), None)),
@@ -112,7 +112,7 @@ def _preview(request, stash, plan, *, stale=False, error=None, status=200):
         {
             "plan": plan,
             "stash": stash,
-            "kind_label": KINDS[stash["kind"]][0],
+            "kind_label": IMPORT_KINDS[stash["kind"]][0],
             "programma": Programma.objects.get(pk=stash["programma"]),
             "to_write": plan.count("nieuw") + plan.count("wijzigen"),
             "stale": stale,
@@ -170,9 +170,9 @@ class ImportTemplateView(RoleRequiredMixin, View):
     permission_required = IMPORT_PERMISSIONS
 
     def get(self, request, kind, fmt):
-        if kind not in KINDS or fmt not in {"csv", "xlsx"}:
+        if kind not in IMPORT_KINDS or fmt not in {"csv", "xlsx"}:
             raise Http404
-        _label, required, optional, _ignored = KINDS[kind]
+        _label, required, optional, _ignored = IMPORT_KINDS[kind]
         dataset = tablib.Dataset(headers=[*required, *optional])
         if fmt == "csv":
             body = ("\ufeff" + dataset.export("csv", delimiter=";")).encode()

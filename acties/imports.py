@@ -29,19 +29,25 @@ from pijlers.models import Actielijn, Programma
 
 from . import services
 from .constants import (
-    DOELGROEP_CHOICES,
     DOELGROEP_FIELDS,
-    UITBUITING_CHOICES,
     UITBUITING_FIELDS,
     ActieStatus,
 )
-from .constants import IMPORT_KINDS as KINDS
+from .exchange import (
+    BY_KEY,
+    FLAGS,
+    IMPORT_KINDS,
+    LIJST_KOLOMMEN,
+    LIST_SEPARATOR,
+    Soort,
+    Veld,
+    lijst_rij,
+)
 from .forms import ActieForm, MetingForm, VoortgangsupdateForm
 from .models import Actie, Indicator, Meting, Organisatie, Voortgangsupdate
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
-LIST_SEPARATOR = "|"
 
 
 class ImportFileError(Exception):
@@ -213,7 +219,7 @@ def _ragged_message(text: str, delimiter: str) -> str:
 
 
 def check_columns(kind: str, headers: list[str]) -> None:
-    _label, required, optional, ignored = KINDS[kind]
+    _label, required, optional, ignored = IMPORT_KINDS[kind]
     known = set(required) | set(optional) | set(ignored)
     problems = []
     duplicates = sorted({h for h in headers if headers.count(h) > 1})
@@ -265,6 +271,43 @@ def _choice(text: str, choices) -> str:
     for value, label in choices:
         if lowered in (str(value).lower(), str(label).lower()):
             return value
+    return text
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.split(LIST_SEPARATOR) if n.strip()]
+
+
+def _read_cell(veld: Veld, text: str, lijnen: dict, organisaties: dict, errors: list):
+    """A cell of the list's CSV as the action form takes it, by the field's
+    kind (``acties.exchange``); what cannot be read is added to ``errors``."""
+    column = veld.key
+    if veld.soort is Soort.ACTIELIJN:
+        lijn = lijnen.get(text)
+        if text and lijn is None:
+            errors.append((column, _("Dit programma heeft geen actielijn %s.") % text))
+        return lijn.pk if lijn else ""
+    if veld.soort in (Soort.ORGANISATIE, Soort.ORGANISATIES):
+        names = _names(text)
+        if veld.soort is Soort.ORGANISATIE and len(names) > 1:
+            errors.append((column, _("Een actie heeft één trekker.")))
+        found = []
+        for name in names:
+            organisatie = organisaties.get(name.lower())
+            if organisatie is None:
+                errors.append((column, _("Onbekende organisatie: %s.") % name))
+            else:
+                found.append(organisatie.pk)
+        return found if veld.soort is Soort.ORGANISATIES else (found or [""])[0]
+    if veld.soort is Soort.STATUS:
+        return _choice(text, ActieStatus.choices)
+    if veld.soort is Soort.VLAGGEN:
+        choices, _fields = FLAGS[column]
+        return [_choice(part, choices) for part in _names(text)]
+    if veld.soort is Soort.DATUM:
+        return _typed_date(text)
+    if veld.soort in (Soort.GETAL, Soort.BEDRAG):
+        return _number(text)
     return text
 
 
@@ -352,47 +395,14 @@ def _plan_acties(records, headers, programma, reason):
         data["code"] = code
         data["reden"] = reason
         for column in headers:
-            if column not in record or column in {"id", "voorbeeld", "code"}:
+            veld = BY_KEY.get(column)
+            if column not in record or veld is None or not veld.importeerbaar:
                 continue
-            text = record[column]
-            if column == "actielijn":
-                lijn = lijnen.get(text)
-                if text and lijn is None:
-                    plan.errors.append(
-                        (column, _("Dit programma heeft geen actielijn %s.") % text)
-                    )
-                data[column] = lijn.pk if lijn else ""
-            elif column in {"trekker", "partners"}:
-                names = [n.strip() for n in text.split(LIST_SEPARATOR) if n.strip()]
-                if column == "trekker" and len(names) > 1:
-                    plan.errors.append((column, _("Een actie heeft één trekker.")))
-                found = []
-                for name in names:
-                    organisatie = organisaties.get(name.lower())
-                    if organisatie is None:
-                        plan.errors.append(
-                            (column, _("Onbekende organisatie: %s.") % name)
-                        )
-                    else:
-                        found.append(organisatie.pk)
-                data[column] = found if column == "partners" else (found or [""])[0]
-            elif column == "status":
-                data[column] = _choice(text, ActieStatus.choices)
-            elif column in {"uitbuiting", "doelgroep"}:
-                choices = (
-                    UITBUITING_CHOICES if column == "uitbuiting" else DOELGROEP_CHOICES
-                )
-                data[column] = [
-                    _choice(part.strip(), choices)
-                    for part in text.split(LIST_SEPARATOR)
-                    if part.strip()
-                ]
-            elif column in {"gepland_start", "gepland_eind"}:
-                data[column] = _typed_date(text)
-            elif column in {"voortgang", "budget"}:
-                data[column] = _number(text)
-            else:
-                data[column] = text
+            if column == "code":
+                continue
+            data[column] = _read_cell(
+                veld, record[column], lijnen, organisaties, plan.errors
+            )
         # The form writes its values into the instance: keep the old ones first.
         old = (
             {
@@ -450,44 +460,12 @@ def _plan_acties(records, headers, programma, reason):
     return plans
 
 
-# The actions list's CSV export (acties.views.ActieExportView): the columns the
-# import reads, in its formats, and what it reads past (the programme, which it
-# checks, the mandates and the example flag). So the export of a list, edited
-# in a spreadsheet, imports again and changes exactly the edited cells.
-_REQUIRED, _OPTIONAL = KINDS["acties"][1], KINDS["acties"][2]
-EXPORT_COLUMNS = ["programma", *_REQUIRED, *_OPTIONAL, "raadsopdrachten", "voorbeeld"]
-
-
-def _labels(actie: Actie, choices, fields: dict) -> str:
-    return LIST_SEPARATOR.join(
-        str(label) for key, label in choices if getattr(actie, fields[key])
-    )
-
-
-def export_row(actie: Actie) -> list:
-    """One action as the import reads it (``EXPORT_COLUMNS``); lists joined by
-    ``LIST_SEPARATOR``, which names and labels do not contain."""
-    values = {
-        "programma": actie.programma.slug,
-        "code": actie.code,
-        "actielijn": actie.actielijn.nummer,
-        "titel": actie.titel,
-        "omschrijving": actie.omschrijving,
-        "status": actie.get_status_display(),
-        "voortgang": actie.voortgang,
-        "trekker": actie.trekker.naam if actie.trekker else "",
-        "partners": LIST_SEPARATOR.join(sorted(p.naam for p in actie.partners.all())),
-        "gepland_start": actie.gepland_start.isoformat() if actie.gepland_start else "",
-        "gepland_eind": actie.gepland_eind.isoformat() if actie.gepland_eind else "",
-        "uitbuiting": _labels(actie, UITBUITING_CHOICES, UITBUITING_FIELDS),
-        "doelgroep": _labels(actie, DOELGROEP_CHOICES, DOELGROEP_FIELDS),
-        "budget": "" if actie.budget is None else str(actie.budget).replace(".", ","),
-        "raadsopdrachten": LIST_SEPARATOR.join(
-            r.nummer for r in actie.raadsopdrachten.all()
-        ),
-        "voorbeeld": _("ja") if actie.is_voorbeeld else _("nee"),
-    }
-    return [values[column] for column in EXPORT_COLUMNS]
+# The actions list's CSV export (acties.views.ActieExportView) is
+# ``exchange.lijst_rij`` under ``exchange.LIJST_KOLOMMEN``: the columns this
+# import reads, in its formats, so that the export of a list, edited in a
+# spreadsheet, imports again and changes exactly the edited cells.
+EXPORT_COLUMNS = LIJST_KOLOMMEN
+export_row = lijst_rij
 
 
 def _actie_initial(actie: Actie | None) -> dict:

@@ -30,7 +30,13 @@ from pijlers import services as pijler_services
 from pijlers.models import Actielijn, Pijler, Programma
 
 from . import services
-from .constants import DOELGROEP_FIELDS, UITBUITING_FIELDS, RaadsopdrachtStatus
+from .constants import RaadsopdrachtStatus
+from .exchange import (
+    LIST_SEPARATOR,
+    flag_values,
+    open_data_record,
+    open_data_values,
+)
 from .models import (
     Actie,
     Indicator,
@@ -55,11 +61,8 @@ RAADSOPDRACHT_FIELDS = ["nummer", "soort", "titel", "tekst", "indieners",
 INDICATOR_FIELDS = ["naam", "eenheid", "nulwaarde", "nulwaarde_datum",
                     "streefwaarde", "streefdatum"]  # fmt: skip
 # Fields that are not for the public (progress updates are left out whole).
-INTERNAL_ACTIE_FIELDS = ["budget"]
 # The note of an imported link whose note the (public) export left out.
 NOTE_NOT_EXPORTED = "Toelichting niet in de openbare export opgenomen."
-# Lists inside a CSV cell are joined with this.
-LIST_SEPARATOR = "|"
 
 
 def _pick(instance, fields) -> dict:
@@ -115,26 +118,9 @@ def export_programme(programma: Programma, *, intern: bool = False) -> dict:
         p for a in acties for p in a.partners.all()
     }
     mandates = list(programma_mandates(programma, openbaar=not intern))
-    actie_fields = ["titel", "omschrijving", "status", "voortgang", "gepland_start",
-                    "gepland_eind"]  # fmt: skip
 
     def actie_record(actie):
-        record = {
-            "id": f"{slug}/actie/{actie.code}",
-            "code": actie.code,
-            "actielijn": actie.actielijn.nummer,
-            **_pick(actie, actie_fields),
-            "trekker": actie.trekker.naam if actie.trekker else "",
-            "partners": sorted(p.naam for p in actie.partners.all()),
-            "uitbuiting": [
-                k for k, f in UITBUITING_FIELDS.items() if getattr(actie, f)
-            ],
-            "doelgroep": [k for k, f in DOELGROEP_FIELDS.items() if getattr(actie, f)],
-            "voorbeeld": actie.is_voorbeeld,
-        }
-        if intern:
-            record.update(_pick(actie, INTERNAL_ACTIE_FIELDS))
-        return record
+        return open_data_record(actie, id=f"{slug}/actie/{actie.code}", intern=intern)
 
     return {
         "formaat": FORMAT,
@@ -295,28 +281,17 @@ def import_programme(data: dict, *, user, reason: str) -> Programma:
             )
     acties = {}
     for row in data["acties"]:
-        flags = {
-            field: key in row["uitbuiting"] for key, field in UITBUITING_FIELDS.items()
-        }
-        flags |= {
-            field: key in row["doelgroep"] for key, field in DOELGROEP_FIELDS.items()
-        }
         acties[row["code"]] = services.actie_create(
             actielijn=lijnen[row["actielijn"]],
             partners=[organisaties[naam] for naam in row["partners"]],
             user=user,
             reason=reason,
             code=row["code"],
-            titel=row["titel"],
-            omschrijving=row["omschrijving"],
-            status=row["status"],
-            voortgang=row["voortgang"],
             trekker=organisaties.get(row["trekker"]) if row["trekker"] else None,
-            gepland_start=parse_date(row["gepland_start"]),
-            gepland_eind=parse_date(row["gepland_eind"]),
             is_voorbeeld=row["voorbeeld"],
-            budget=parse_decimal(row.get("budget")),
-            **flags,
+            **open_data_values(row),
+            **flag_values("uitbuiting", row["uitbuiting"]),
+            **flag_values("doelgroep", row["doelgroep"]),
         )
     for row in data["voortgangsupdates"]:
         services.voortgangsupdate_create(

@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from acties.exchange import RAPPORT_VELDEN, rapport_cel, rapport_waarde
 from acties.models import Actie, Indicator, Meting, Voortgangsupdate
 from acties.snapshot import (
     ActieState,
@@ -312,16 +313,10 @@ def report_data(report: Report) -> dict:
         },
         "acties": [
             {
-                "code": a.state.code,
-                "titel": a.state.titel,
-                "actielijn": lijn.nummer,
-                "status": a.state.status,
-                "voortgang": a.state.voortgang,
-                "trekker": a.state.trekker,
-                "partners": a.state.partners,
-                "gepland_start": plain(a.state.gepland_start),
-                "gepland_eind": plain(a.state.gepland_eind),
-                "raadsopdrachten": a.state.raadsopdrachten,
+                **{
+                    veld.key: rapport_waarde(veld, a.state, lijn)
+                    for veld in RAPPORT_VELDEN
+                },
                 "laatste_update": a.laatste_update,
                 "laatste_update_datum": plain(a.laatste_update_datum),
                 "indicatoren": [
@@ -377,36 +372,14 @@ def acties_csv(report: Report) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(
-        [
-            "code",
-            "titel",
-            "actielijn",
-            "status",
-            "voortgang (%)",
-            "trekker",
-            "partners",
-            "geplande start",
-            "gepland einde",
-            "raadsopdrachten",
-            "laatste voortgangsupdate",
-        ]
+        [str(veld.label) for veld in RAPPORT_VELDEN] + ["laatste voortgangsupdate"]
     )
     for lijn in report.actielijnen:
         for a in lijn.acties:
-            s = a.state
             writer.writerow(
                 neutralise(cell)
                 for cell in [
-                    s.code,
-                    s.titel,
-                    f"{lijn.nummer}. {lijn.naam}",
-                    s.status_label,
-                    s.voortgang,
-                    s.trekker,
-                    ", ".join(s.partners),
-                    plain(s.gepland_start) or "",
-                    plain(s.gepland_eind) or "",
-                    ", ".join(s.raadsopdrachten),
+                    *(rapport_cel(veld, a.state, lijn) for veld in RAPPORT_VELDEN),
                     a.laatste_update,
                 ]
             )

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from acties import imports, services
+from acties.exchange import IMPORT_KINDS
 from acties.models import Actie, Meting, Voortgangsupdate
 from historie.records import tracked_models
 
@@ -266,7 +267,7 @@ def test_a_bsn_in_a_row_is_refused(client, officer, world):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_templates_have_the_expected_columns(client, officer, fmt):
-    for kind, (_label, required, optional, _ignored) in imports.KINDS.items():
+    for kind, (_label, required, optional, _ignored) in IMPORT_KINDS.items():
         response = client.get(reverse("acties:import-template", args=[kind, fmt]))
         assert response.status_code == 200
         headers, _rows = _read_header(response.content, fmt)

@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from acties.imports import KINDS as IMPORT_KINDS
+from acties.exchange import IMPORT_KINDS
 from acties.models import Actie
 from basis.export import FORMULA_PREFIXES
 from evaluatie.constants import EvaluatieStatus
