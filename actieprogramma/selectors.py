@@ -28,6 +28,7 @@ from acties.models import (
 from acties.snapshot import end_of_day
 from evaluatie.models import Bevinding, Tussenevaluatie
 from historie.changes import ChangeEntry, ValueFormatter, build_entries, record_history
+from historie.records import tracked_models
 from pijlers.models import Actielijn, ActielijnPijler, Pijler, Programma
 
 
@@ -44,9 +45,7 @@ class Kind:
     """How the change log treats one kind of record."""
 
     model: type[models.Model]
-    search: tuple[str, ...]  # text fields of the history row to search in
-    # Lookup on the history row that ties it to an action line: "actielijn"
-    # (the line itself), "actie" (an action of the line), "indicator", or None.
+    search: tuple[str, ...]  # see historie.records.ChangeLog
     via: str | None = None
 
     @property
@@ -96,21 +95,12 @@ class Kind:
         return record_history_url(self.model, row.id)
 
 
+# Every tracked model that says how the change log shows it
+# (``tracked_history(change_log=...)``), in the order of the apps and models.
 KINDS = [
-    Kind(Programma, ("titel", "ris_nummer", "kenmerk")),
-    Kind(Pijler, ("naam",)),
-    Kind(Actielijn, ("naam",), via="actielijn"),
-    Kind(ActielijnPijler, (), via="actielijn"),
-    Kind(Organisatie, ("naam", "afkorting")),
-    Kind(Actie, ("code", "titel", "omschrijving"), via="actie"),
-    Kind(ActiePartner, (), via="actie"),
-    Kind(Voortgangsupdate, ("tekst",), via="actie"),
-    Kind(Indicator, ("naam",), via="actie"),
-    Kind(Meting, ("toelichting",), via="indicator"),
-    Kind(Raadsopdracht, ("nummer", "titel", "tekst", "ris_nummer"), via="opdracht"),
-    Kind(RaadsopdrachtActie, ("toelichting",), via="actie"),
-    Kind(Tussenevaluatie, ("titel",)),
-    Kind(Bevinding, ("tekst",), via="actielijn"),
+    Kind(model, model.change_log.search, model.change_log.via)
+    for model in tracked_models()
+    if model.change_log is not None
 ]
 KINDS_BY_KEY = {kind.key: kind for kind in KINDS}
 

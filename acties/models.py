@@ -17,7 +17,7 @@ from basis.validators import (
     MAX_VOORTGANGSUPDATE,
     limited_text,
 )
-from historie.records import tracked_history
+from historie.records import ChangeLog, tracked_history
 from pijlers.models import Actielijn, Programma
 
 from .constants import (
@@ -42,7 +42,7 @@ class Organisatie(models.Model):
         default=OrganisatieSoort.OVERIG,
     )
 
-    history = tracked_history()
+    history = tracked_history(change_log=ChangeLog(search=("naam", "afkorting")))
 
     class Meta:
         verbose_name = _("organisatie")
@@ -137,7 +137,9 @@ class Actie(models.Model):
     )
     gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
-    history = tracked_history()
+    history = tracked_history(
+        change_log=ChangeLog(search=("code", "titel", "omschrijving"), via="actie")
+    )
 
     class Meta:
         verbose_name = _("actie")
@@ -202,7 +204,7 @@ class ActiePartner(models.Model):
         verbose_name=_("organisatie"),
     )
 
-    history = tracked_history()
+    history = tracked_history(change_log=ChangeLog(via="actie"))
 
     class Meta:
         verbose_name = _("partner van een actie")
@@ -243,7 +245,7 @@ class Voortgangsupdate(models.Model):
         verbose_name=_("auteur"),
     )
 
-    history = tracked_history()
+    history = tracked_history(change_log=ChangeLog(search=("tekst",), via="actie"))
 
     class Meta:
         verbose_name = _("voortgangsupdate")
@@ -276,7 +278,7 @@ class Indicator(models.Model):
     )
     streefdatum = models.DateField(_("streefdatum"), null=True, blank=True)
 
-    history = tracked_history()
+    history = tracked_history(change_log=ChangeLog(search=("naam",), via="actie"))
 
     class Meta:
         verbose_name = _("indicator")
@@ -321,7 +323,9 @@ class Meting(models.Model):
         ),
     )
 
-    history = tracked_history()
+    history = tracked_history(
+        change_log=ChangeLog(search=("toelichting",), via="indicator")
+    )
 
     class Meta:
         verbose_name = _("meting")
@@ -409,7 +413,11 @@ class Raadsopdracht(models.Model):
         blank=True,
     )
 
-    history = tracked_history()
+    history = tracked_history(
+        change_log=ChangeLog(
+            search=("nummer", "titel", "tekst", "ris_nummer"), via="opdracht"
+        )
+    )
 
     class Meta:
         verbose_name = _("raadsopdracht")
@@ -481,7 +489,9 @@ class RaadsopdrachtActie(models.Model):
         ),
     )
 
-    history = tracked_history()
+    history = tracked_history(
+        change_log=ChangeLog(search=("toelichting",), via="actie")
+    )
 
     class Meta:
         verbose_name = _("koppeling raadsopdracht-actie")

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from basis.validators import MAX_EVALUATIETEKST, limited_text
-from historie.records import tracked_history
+from historie.records import ChangeLog, tracked_history
 from pijlers.models import Actielijn, Pijler, Programma
 
 from .constants import EvaluatieStatus
@@ -68,7 +68,7 @@ class Tussenevaluatie(models.Model):
     pdf = models.FileField(_("PDF"), upload_to="evaluaties/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 van de PDF"), max_length=64, blank=True)
 
-    history = tracked_history()
+    history = tracked_history(change_log=ChangeLog(search=("titel",)))
 
     class Meta:
         verbose_name = _("tussenevaluatie")
@@ -147,7 +147,7 @@ class Bevinding(models.Model):
         limit=MAX_EVALUATIETEKST,
     )
 
-    history = tracked_history()
+    history = tracked_history(change_log=ChangeLog(search=("tekst",), via="actielijn"))
 
     class Meta:
         verbose_name = _("bevinding")

@@ -14,6 +14,7 @@ import contextvars
 import datetime
 import functools
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -84,12 +85,42 @@ def history_writer(func):
     return wrapper
 
 
-def tracked_history(**kwargs) -> HistoricalRecords:
-    """The ``HistoricalRecords`` every domain model uses (one place to tune it).
+@dataclass(frozen=True)
+class ChangeLog:
+    """How the programme's change log treats a tracked model.
 
-    Its rows form a hash chain per table (``history_chain``).
+    ``search``: the text fields of a history row that the log's search looks
+    in. ``via``: the lookup on a history row that ties it to an action line,
+    for the log's filter by line: "actielijn" (the line itself), "actie" (an
+    action of the line), "indicator", "opdracht" (a mandate linked to an
+    action of the line), or None.
     """
-    return HistoricalRecords(bases=[HashChainedHistory], **kwargs)
+
+    search: tuple[str, ...] = ()
+    via: str | None = None
+
+
+class _TrackedHistory(HistoricalRecords):
+    def __init__(self, *, change_log: ChangeLog | None, **kwargs):
+        super().__init__(**kwargs)
+        self.change_log = change_log
+
+    def contribute_to_class(self, cls, name):
+        # The model says itself whether and how the change log shows it.
+        cls.change_log = self.change_log
+        super().contribute_to_class(cls, name)
+
+
+def tracked_history(
+    *, change_log: ChangeLog | None = None, **kwargs
+) -> HistoricalRecords:
+    """The ``HistoricalRecords`` every tracked model uses (one place to tune it).
+
+    Its rows form a hash chain per table (``historie.chain``). ``change_log``:
+    how the programme's change log shows the model's changes (None: it does
+    not; its changes are in its own history).
+    """
+    return _TrackedHistory(change_log=change_log, bases=[HashChainedHistory], **kwargs)
 
 
 def system_user():

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from basis.validators import MAX_LANGE_TOELICHTING, MAX_OMSCHRIJVING, limited_text
-from historie.records import tracked_history
+from historie.records import ChangeLog, tracked_history
 
 
 class Programma(models.Model):
@@ -57,7 +57,9 @@ class Programma(models.Model):
         ),
     )
 
-    history = tracked_history()
+    history = tracked_history(
+        change_log=ChangeLog(search=("titel", "ris_nummer", "kenmerk"))
+    )
 
     class Meta:
         verbose_name = _("programma")
@@ -97,7 +99,7 @@ class Pijler(models.Model):
         limit=MAX_OMSCHRIJVING,
     )
 
-    history = tracked_history()
+    history = tracked_history(change_log=ChangeLog(search=("naam",)))
 
     class Meta:
         verbose_name = _("pijler")
@@ -148,7 +150,7 @@ class Actielijn(models.Model):
         blank=True,
     )
 
-    history = tracked_history()
+    history = tracked_history(change_log=ChangeLog(search=("naam",), via="actielijn"))
 
     class Meta:
         verbose_name = _("actielijn")
@@ -191,7 +193,7 @@ class ActielijnPijler(models.Model):
         verbose_name=_("pijler"),
     )
 
-    history = tracked_history()
+    history = tracked_history(change_log=ChangeLog(via="actielijn"))
 
     class Meta:
         verbose_name = _("koppeling actielijn-pijler")

@@ -150,3 +150,21 @@ def test_every_history_row_names_a_user_and_a_reason(client, beleidsmedewerker):
             assert (row.history_change_reason or "").strip(), (model, row.pk)
             checked += 1
     assert checked > 100
+
+
+def test_the_change_log_shows_every_tracked_model_that_says_how():
+    """The change log's kinds come from the models (``change_log=``); a new
+    tracked model is in it unless it opts out, which only these do."""
+    from actieprogramma.selectors import KINDS
+
+    opted_out = {
+        # The role policy: its own page shows its history, and each change is
+        # in the security log; the programme's change log is the programme's.
+        "beveiliging.Rolbeleid",
+    }
+    assert {kind.model for kind in KINDS} == {
+        model for model in tracked_models() if model.change_log is not None
+    }
+    assert {
+        model._meta.label for model in tracked_models() if model.change_log is None
+    } == opted_out
