@@ -167,6 +167,7 @@ ACTIE_VELDEN: tuple[Veld, ...] = (
         gettext_lazy("voorbeeld"),
         Soort.JA_NEE,
         attr="is_voorbeeld",
+        in_rapport=True,
         importeerbaar=False,
     ),
 )

@@ -136,6 +136,8 @@ class ActieState:
     raadsopdrachten: list[str]
     te_laat: bool
     bestaat_nog: bool = True
+    # An illustrative record of the demonstration data, not a real action.
+    voorbeeld: bool = False
 
 
 @dataclass
@@ -176,6 +178,10 @@ class RaadsopdrachtState:
     ris_nummer: str = ""
     afdoeningsdocument: str = ""
     afdoening_toelichting: str = ""
+    soort: str = ""
+    tekst: str = ""
+    indieners: str = ""
+    vergadering: str = ""
 
 
 @dataclass
@@ -257,6 +263,7 @@ def programma_state(
                 and row.status not in ACTIE_STATUS_KLAAR
             ),
             bestaat_nog=existing_ids is None or row.id in existing_ids,
+            voorbeeld=row.is_voorbeeld,
         )
         lijnen[row.actielijn_id].acties.append(state)
         acties.append(state)
@@ -291,6 +298,10 @@ def programma_state(
             ris_nummer=row.ris_nummer,
             afdoeningsdocument=row.afdoeningsdocument,
             afdoening_toelichting=row.afdoening_toelichting,
+            soort=row.soort,
+            tekst=row.tekst,
+            indieners=row.indieners,
+            vergadering=row.vergadering,
         )
         for row in sorted(
             snapshot.raadsopdrachten.values(),
@@ -331,6 +342,9 @@ class Cause:
     when: datetime.datetime
     user: str
     reason: str
+    # Written by a command (loading the council documents, an import of
+    # data), not by a person: a report says so rather than naming an account.
+    automatic: bool = False
 
 
 @dataclass
@@ -394,10 +408,12 @@ COMPARED = {
 
 
 def _cause(row) -> Cause:
+    user = row.history_user
     return Cause(
         when=row.history_date,
-        user=user_name(row.history_user),
+        user=user_name(user),
         reason=row.history_change_reason or "",
+        automatic=user is not None and user.username == settings.SYSTEM_USERNAME,
     )
 
 

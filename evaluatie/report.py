@@ -23,9 +23,11 @@ def static_root():
 def build_report(
     evaluatie: Tussenevaluatie, *, user, at: datetime.datetime | None = None
 ) -> Report:
+    automatic = user is not None and user.username == settings.SYSTEM_USERNAME
     return evaluation_report(
         evaluatie,
-        generated_by=user_name(user),
+        # A council document names people, never an account of the application.
+        generated_by="automatisch (opdrachtregel)" if automatic else user_name(user),
         generated_at=at or timezone.now(),
     )
 

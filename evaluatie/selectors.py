@@ -15,22 +15,25 @@ import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import QuerySet
 
+from acties.constants import ACTIE_STATUS_KLAAR
 from acties.exchange import RAPPORT_VELDEN, rapport_cel, rapport_waarde
 from acties.models import Actie, Indicator, Meting, Voortgangsupdate
 from acties.snapshot import (
     ActieState,
     Comparison,
     ProgrammaState,
+    RaadsopdrachtState,
     compare,
     end_of_day,
     programma_state,
     snapshot_at,
 )
 from basis.charts import BarChart, bar_chart
+from basis.dates import short_date
 from basis.exchange import plain
 from basis.export import neutralise
 from historie.records import versions_at
@@ -50,6 +53,12 @@ class IndicatorState:
     laatste_datum: datetime.date | None = None
 
 
+# How far along a status is, to tell going ahead from going back.
+STATUS_RANK = {"gepland": 0, "lopend": 1, "vertraagd": 1, "afgerond": 2, "gestopt": 2}
+# More points of one kind than this, and the summary names them in one line.
+MAX_POINTS_PER_KIND = 8
+
+
 @dataclass
 class ActieReport:
     state: ActieState
@@ -59,15 +68,104 @@ class ActieReport:
     wijzigingen: list = field(default_factory=list)  # RecordDifference
     toegevoegd: bool = False
 
+    @property
+    def wijziging_kort(self) -> str:
+        """Its change since the basisdatum, for a table cell."""
+        if self.toegevoegd:
+            return "nieuw"
+        if not self.wijzigingen:
+            return "–"
+        # What it was: the table's other columns say what it is.
+        difference = self.wijzigingen[0]
+        parts = [
+            str(f.old_display) if f.name == "status" else f"{f.old}%"
+            for name in ("status", "voortgang")
+            if (f := difference.field(name)) is not None
+        ]
+        return f"was {', '.join(parts)}" if parts else "gewijzigd"
+
+    @property
+    def toelichting_nodig(self) -> bool:
+        """Whether the action gets a section of its own: it is late, delayed
+        or stopped, or its status went back since the basisdatum (finished
+        and reopened, say). Going ahead (planned, running, finished) is what
+        an action is for; the table shows it."""
+        return (
+            self.state.te_laat
+            or self.state.status in ("vertraagd", "gestopt")
+            or any(
+                f.name == "status"
+                and STATUS_RANK.get(f.new, 0) < STATUS_RANK.get(f.old, 0)
+                for d in self.wijzigingen
+                for f in d.fields
+            )
+        )
+
+
+def percentage(value: float | None) -> int | None:
+    """One rounding rule for every percentage the report shows: whole
+    percents, half up (12.5 % is 13 %, in the table and the chart alike)."""
+    if value is None:
+        return None
+    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def average_progress(acties) -> int | None:
+    """The mean progress of the real actions (examples left out); None when
+    there is none to average ("n.v.t.")."""
+    real = [a.voortgang for a in acties if not a.voorbeeld]
+    return percentage(sum(real) / len(real)) if real else None
+
 
 @dataclass
 class ActielijnReport:
     nummer: int
     naam: str
     pijlers: list[str]
-    gemiddelde_voortgang: float
     acties: list[ActieReport]
     bevinding: str = ""
+
+    @property
+    def gemiddelde_voortgang(self) -> int | None:
+        return average_progress([a.state for a in self.acties])
+
+    @property
+    def echte_acties(self) -> int:
+        return sum(1 for a in self.acties if not a.state.voorbeeld)
+
+
+@dataclass
+class Kerncijfers:
+    """The programme's key figures at the peildatum, over its real actions:
+    examples (demonstration data) are left out and counted apart."""
+
+    acties: int
+    per_status: list[tuple[str, str, int]]
+    gemiddelde_voortgang: int | None
+    te_laat: int
+    voorbeelden: int
+    # The register's mandates by status, without those settled before the
+    # programme began (background, not the programme's results).
+    raadsopdrachten_per_status: list[tuple[str, str, int]]
+
+
+@dataclass
+class Aandachtspunt:
+    """What a committee asks about first: one sentence, and what it is about."""
+
+    soort: str
+    tekst: str
+
+
+@dataclass
+class Mandaat:
+    """A mandate as the annex shows it: the register's entry in full."""
+
+    state: RaadsopdrachtState
+    kop: str
+    datum_label: str
+    acties: list[ActieState]
+    achtergrond: bool = False
 
 
 @dataclass
@@ -92,7 +190,20 @@ class Report:
     record_counts: dict[str, int]
     generated_at: datetime.datetime
     generated_by: str
+    kerncijfers: Kerncijfers | None = None
+    aandachtspunten: list[Aandachtspunt] = field(default_factory=list)
+    # The mandates in the register's order; those settled before the
+    # programme began come last, as background.
+    mandaten: list[Mandaat] = field(default_factory=list)
     data_sha256: str = ""
+
+    @property
+    def register(self) -> list[Mandaat]:
+        return [m for m in self.mandaten if not m.achtergrond]
+
+    @property
+    def achtergrond(self) -> list[Mandaat]:
+        return [m for m in self.mandaten if m.achtergrond]
 
     @property
     def acties_totaal(self) -> int:
@@ -100,11 +211,11 @@ class Report:
 
     @property
     def opdrachten_afgedaan(self) -> int:
-        return sum(1 for r in self.state.raadsopdrachten if r.status == "afgedaan")
+        return sum(1 for m in self.register if m.state.status == "afgedaan")
 
     @property
     def opdrachten_open(self) -> int:
-        return len(self.state.raadsopdrachten) - self.opdrachten_afgedaan
+        return len(self.register) - self.opdrachten_afgedaan
 
 
 def _latest_by_actie(rows, peildatum, date_field: str, key: str) -> dict:
@@ -223,7 +334,6 @@ def evaluation_report(
                 nummer=lijn.nummer,
                 naam=lijn.naam,
                 pijlers=lijn.pijlers,
-                gemiddelde_voortgang=lijn.gemiddelde_voortgang,
                 acties=acties,
                 bevinding=bevindingen.get((None, lijn.id), ""),
             )
@@ -237,18 +347,22 @@ def evaluation_report(
         )
         for p in state.pijlers
     ]
+    mandaten = _mandaten(state)
+    kerncijfers = _kerncijfers(state, mandaten)
     charts = {
         "status": bar_chart(
             title="Acties per status op de peildatum",
-            description="Aantal acties van het programma in elke status.",
-            rows=[(label, count) for _value, label, count in state.per_status],
+            description="Aantal acties van het programma in elke status"
+            + (", zonder voorbeeldacties." if kerncijfers.voorbeelden else "."),
+            rows=[(label, count) for _value, label, count in kerncijfers.per_status],
         ),
         "actielijnen": bar_chart(
             title="Gemiddelde voortgang per actielijn op de peildatum",
-            description="Gemiddelde voortgang van de acties van elke actielijn.",
+            description="Gemiddelde voortgang van de acties van elke actielijn"
+            + (", zonder voorbeeldacties." if kerncijfers.voorbeelden else "."),
             rows=[
-                (f"{lijn.nummer}. {lijn.naam}", lijn.gemiddelde_voortgang)
-                for lijn in state.actielijnen
+                (f"{lijn.nummer}. {lijn.naam}", lijn.gemiddelde_voortgang or 0)
+                for lijn in actielijnen
             ],
             maximum=100,
             unit="%",
@@ -279,9 +393,178 @@ def evaluation_report(
         },
         generated_at=generated_at,
         generated_by=generated_by,
+        kerncijfers=kerncijfers,
+        aandachtspunten=_aandachtspunten(actielijnen, mandaten, peildatum),
+        mandaten=mandaten,
     )
     report.data_sha256 = hashlib.sha256(data_json(report).encode()).hexdigest()
     return report
+
+
+# --- what the committee reads first ----------------------------------------------
+
+# The register's order: the decision, then the amendments and their
+# commitments, then the motions and the commitments made in debate.
+SOORT_ORDER = {"beslispunt": 0, "amendement": 1, "motie": 2, "toezegging": 3}
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def _roman(text: str) -> int | None:
+    if not text or any(c not in ROMAN for c in text):
+        return None
+    total = 0
+    for i, c in enumerate(text):
+        value = ROMAN[c]
+        total += -value if i + 1 < len(text) and ROMAN[text[i + 1]] > value else value
+    return total
+
+
+def _mandaten(state: ProgrammaState) -> list[Mandaat]:
+    by_code = {a.code: a for a in state.acties}
+    start = state.programma.periode_start
+
+    def order(r):
+        roman = _roman(r.nummer)
+        return (
+            SOORT_ORDER.get(r.soort, 9),
+            roman if roman is not None else 999,
+            r.datum_aangenomen or datetime.date.min,
+            r.nummer,
+        )
+
+    mandaten = []
+    for r in sorted(state.raadsopdrachten, key=order):
+        label = r.soort_label.capitalize()
+        kop = (
+            r.nummer
+            if r.nummer.lower().startswith(r.soort_label.lower())
+            else (f"{label} {r.nummer}")
+        )
+        mandaten.append(
+            Mandaat(
+                state=r,
+                kop=kop,
+                datum_label="Besloten" if r.soort == "beslispunt" else "Aangenomen",
+                acties=[by_code[code] for code in r.acties if code in by_code],
+                achtergrond=bool(r.afgedaan_op and start and r.afgedaan_op < start),
+            )
+        )
+    return sorted(mandaten, key=lambda m: m.achtergrond)
+
+
+def _kerncijfers(state: ProgrammaState, mandaten: list[Mandaat]) -> Kerncijfers:
+    real = [a for a in state.acties if not a.voorbeeld]
+    per_status = [
+        (value, label, sum(1 for a in real if a.status == value))
+        for value, label, _count in state.per_status
+    ]
+    statuses = {}
+    for m in mandaten:
+        if not m.achtergrond:
+            key = (m.state.status, m.state.status_label)
+            statuses[key] = statuses.get(key, 0) + 1
+    return Kerncijfers(
+        acties=len(real),
+        per_status=per_status,
+        gemiddelde_voortgang=average_progress(real),
+        te_laat=sum(1 for a in real if a.te_laat),
+        voorbeelden=len(state.acties) - len(real),
+        raadsopdrachten_per_status=[
+            (value, label, n) for (value, label), n in statuses.items()
+        ],
+    )
+
+
+def _short(day: datetime.date | None) -> str:
+    return short_date(day) if day else "–"
+
+
+def _delay_reason(actie: ActieReport) -> str:
+    """Why the action is delayed, as its people gave it: the reason of the
+    change that made it so, else its latest progress update."""
+    for difference in actie.wijzigingen:
+        for f in getattr(difference, "fields", []):
+            if f.name == "status":
+                for cause in reversed(f.causes):
+                    if cause.reason and not cause.automatic:
+                        return cause.reason
+    return actie.laatste_update
+
+
+def _grouped(points: list[Aandachtspunt], what: str) -> list[Aandachtspunt]:
+    """Each point, or, when there are many, one line that names them all: a
+    summary that runs for pages is no summary."""
+    if len(points) <= MAX_POINTS_PER_KIND:
+        return points
+    codes = ", ".join(p.tekst.split(" ", 2)[1] for p in points)
+    return [
+        Aandachtspunt(
+            points[0].soort,
+            f"{len(points)} {what}: {codes}. De tabellen per actielijn en de "
+            "toelichtingen daaronder geven per actie de stand.",
+        )
+    ]
+
+
+def _aandachtspunten(
+    actielijnen: list[ActielijnReport], mandaten: list[Mandaat], peildatum
+) -> list[Aandachtspunt]:
+    te_laat, vertraagd = [], []
+    for lijn in actielijnen:
+        for actie in lijn.acties:
+            s = actie.state
+            if s.voorbeeld:
+                continue
+            uitvoert = (
+                f" Voert uit: {', '.join(s.raadsopdrachten)}."
+                if s.raadsopdrachten
+                else ""
+            )
+            if s.te_laat:
+                te_laat.append(
+                    Aandachtspunt(
+                        "te laat",
+                        f"Actie {s.code} {s.titel} had klaar moeten zijn op "
+                        f"{_short(s.gepland_eind)}; op de peildatum: "
+                        f"{s.status_label}, {s.voortgang}%.{uitvoert}",
+                    )
+                )
+            elif s.status == "vertraagd":
+                reden = _delay_reason(actie)
+                vertraagd.append(
+                    Aandachtspunt(
+                        "vertraagd",
+                        f"Actie {s.code} {s.titel} is vertraagd ({s.voortgang}%)"
+                        + (f": “{reden}”" if reden else ".")
+                        + uitvoert,
+                    )
+                )
+    punten = _grouped(te_laat, "acties zijn over hun geplande einddatum") + _grouped(
+        vertraagd, "acties zijn vertraagd"
+    )
+    for m in mandaten:
+        r = m.state
+        if m.achtergrond or r.status == "afgedaan":
+            continue
+        if r.deadline and r.deadline < peildatum:
+            punten.append(
+                Aandachtspunt(
+                    "raadsopdracht over datum",
+                    f"{m.kop} ({r.titel}): de uiterste datum "
+                    f"{_short(r.deadline)} is verstreken; status "
+                    f"{r.status_label}.",
+                )
+            )
+        unfinished = [a.code for a in m.acties if a.status not in ACTIE_STATUS_KLAAR]
+        if r.status == "afdoening_voorgesteld" and unfinished:
+            punten.append(
+                Aandachtspunt(
+                    "afdoening voorgesteld",
+                    f"{m.kop} ({r.titel}) is voorgesteld om af te doen, maar "
+                    f"actie {', '.join(unfinished)} is nog niet afgerond.",
+                )
+            )
+    return punten
 
 
 # --- the data behind the report, for the archive ------------------------------
@@ -305,12 +588,21 @@ def report_data(report: Report) -> dict:
             "status": evaluatie.status,
         },
         "kerncijfers": {
-            "acties": report.acties_totaal,
-            "gemiddelde_voortgang": round(report.state.gemiddelde_voortgang, 1),
-            "per_status": {value: n for value, _label, n in report.state.per_status},
-            "raadsopdrachten_afgedaan": report.opdrachten_afgedaan,
-            "raadsopdrachten_open": report.opdrachten_open,
+            "acties": report.kerncijfers.acties,
+            "voorbeeldacties_niet_meegeteld": report.kerncijfers.voorbeelden,
+            "gemiddelde_voortgang": report.kerncijfers.gemiddelde_voortgang,
+            "te_laat": report.kerncijfers.te_laat,
+            "per_status": {
+                value: n for value, _label, n in report.kerncijfers.per_status
+            },
+            "raadsopdrachten_per_status": {
+                value: n
+                for value, _label, n in report.kerncijfers.raadsopdrachten_per_status
+            },
         },
+        "aandachtspunten": [
+            {"soort": a.soort, "tekst": a.tekst} for a in report.aandachtspunten
+        ],
         "acties": [
             {
                 **{

@@ -178,8 +178,13 @@ def flat(text: str) -> str:
 def test_report_shows_the_state_at_the_peildatum_with_its_figures(
     evaluatie, beleidsmedewerker
 ):
-    content = report_pdf(build_report(evaluatie, user=beleidsmedewerker), final=False)
+    report = build_report(evaluatie, user=beleidsmedewerker)
+    content = report_pdf(report, final=False)
     text = flat(pdf_text(content))
+    # The latest update and measurement at the peildatum, in the report's data.
+    training = next(a for a in report_data(report)["acties"] if a["code"] == "1.1")
+    assert training["laatste_update"] == "Eerste twee wijkteams getraind."
+    assert [i["laatste_waarde"] for i in training["indicatoren"]] == ["7.00"]
     # Summary figures.
     assert "Acties 2" in text
     assert "waarvan lopend 1" in text and "waarvan vertraagd 1" in text
@@ -187,20 +192,21 @@ def test_report_shows_the_state_at_the_peildatum_with_its_figures(
     assert "Gemiddelde voortgang 25%" in text
     assert "Raadsopdrachten afgedaan 1" in text
     # The action as it was at the peildatum, not as it is today.
-    block = text.split("1.1 Training signalen herkennen")[-1][:600]
-    assert "Status lopend" in block and "Voortgang 40%" in block
-    assert "afgerond" not in block
-    assert "Eerste twee wijkteams getraind." in text
-    assert "7 " in block or "7 (" in block  # the latest measurement then
+    # Its row in its line's table: going ahead needs no section of its own.
+    row = text.split("1.1 Training signalen herkennen")[1][:120]
+    assert row.startswith(" lopend 40%") and "was gepland, 0%" in row
+    assert "afgerond" not in row
+    # The delayed action has one, with its latest update and measurement.
+    block = text.split("1.2 Onderzoek arbeidsuitbuiting Status")[1][:900]
+    assert block.startswith(": vertraagd")
     # Nothing written after the peildatum.
     assert "ZOMERBERICHT" not in text
     assert "Afgerond na de peildatum" not in text
     assert "2 jul 2026" not in text
     assert not re.search(r"(?<!\w)99(?!\w)", text)  # the later measurement
-    # Changes since the basisdatum, with who and why.
-    assert "Gestart met de pilot in Escamp" in text
-    assert "Status: van gepland naar lopend" in text
-    assert "nieuw toegevoegd" in text and "Nieuwe actie na motie" in text
+    # Changes since the basisdatum: in the table for every action, with who
+    # and why in the section of an action that needs explaining.
+    assert "nieuw toegevoegd" in block and "Nieuwe actie na motie" in block
     # The mandates annex.
     annex = text.split("Bijlage: raadsopdrachten")[-1]
     assert "H.4" in annex and "BOW/2019.171" in annex

@@ -1,0 +1,123 @@
+"""The evaluation of the demo programme read as a griffie member reads it."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from evaluatie import services
+from evaluatie.report import build_report, report_pdf
+from evaluatie.selectors import percentage, report_data
+from pijlers.models import Programma
+
+
+def text_of(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in reader.pages))
+
+
+@pytest.fixture
+def demo(coordinator):
+    call_command("load_programme", "--demo", stdout=io.StringIO())
+    evaluatie = services.tussenevaluatie_create(
+        programma=Programma.objects.get(),
+        titel="Tussenevaluatie 2026",
+        peildatum=datetime.date(2026, 11, 30),
+        samenvatting="De aanpak ligt op koers.",
+        user=coordinator,
+        reason="Nieuw",
+    )
+    return build_report(evaluatie, user=coordinator)
+
+
+@pytest.fixture
+def demo_text(demo):
+    return text_of(report_pdf(demo, final=False))
+
+
+def test_the_mandates_annex_prints_the_register_in_full(demo_text):
+    annex = demo_text.split("Bijlage: raadsopdrachten")[-1]
+    assert "gratis certificeringsprogramma 'No Room for Sex Trafficking'" in annex
+    assert "verplicht gesteld kan worden voor hoteleigenaars" in annex
+    assert "Grinwis" in annex and "RIS301821" in annex
+    assert "Amendement Amendement" not in demo_text
+    # The register's order: decision points I-IV, the amendment, the motion.
+    order = [annex.index(k) for k in ("Beslispunt I:", "Beslispunt II:",
+             "Beslispunt III:", "Beslispunt IV:", "Amendement bij IV:",
+             "Motie H.4:")]  # fmt: skip
+    assert order == sorted(order)
+    # Decision points are decided, motions adopted.
+    assert "Besloten 22 mei 2025" in annex and "Aangenomen 4 april 2019" in annex
+    # H.4, settled in 2019, is background, not a result of the programme.
+    assert annex.index("eerder afgedane raadsopdrachten") < annex.index("Motie H.4:")
+
+
+def test_the_overdue_commitment_is_the_first_thing_the_committee_reads(demo_text):
+    summary = demo_text.split("Aandachtspunten")[1].split("Kerncijfers")[0]
+    assert "Actie 4.2" in summary
+    assert "had klaar moeten zijn op 31 dec. 2025" in summary
+    assert "Amendement bij IV" in summary
+    # The summary comes before the figures.
+    assert demo_text.index("De aanpak ligt op koers.") < demo_text.index("Kerncijfers")
+
+
+def test_example_data_is_unmistakable_and_left_out_of_the_figures(demo, demo_text):
+    assert "Dit rapport bevat voorbeeldgegevens" in demo_text
+    assert (
+        demo_text.count("Bevat voorbeeldgegevens")
+        >= len(PdfReader(io.BytesIO(report_pdf(demo, final=False))).pages) - 1
+    )  # every page but the cover, in the footer
+    real = [a for a in demo.state.acties if not a.voorbeeld]
+    assert demo.kerncijfers.acties == len(real) == 4
+    assert demo.kerncijfers.voorbeelden == 15
+    assert f"Acties {len(real)}" in demo_text
+    data = report_data(demo)
+    assert data["kerncijfers"]["voorbeeldacties_niet_meegeteld"] == 15
+    assert {a["code"]: a["voorbeeld"] for a in data["acties"]}["4.5"] is True
+
+
+def test_no_file_names_or_application_accounts_in_the_document(demo_text):
+    assert ".json" not in demo_text
+    assert "Systeem" not in demo_text
+    assert "ingevoerd bij de start van de registratie" in demo_text
+
+
+def test_one_rounding_rule_and_nothing_averaged_over_nothing(demo, demo_text):
+    assert percentage(12.5) == 13 and percentage(12.4) == 12
+    empty = [lijn for lijn in demo.actielijnen if lijn.echte_acties == 0]
+    assert empty and all(lijn.gemiddelde_voortgang is None for lijn in empty)
+    assert "n.v.t." in demo_text
+
+
+def test_short_dates_are_dutch(demo_text):
+    assert re.search(r"\b\d{1,2} (okt|dec|jun|mrt)\. 20\d\d", demo_text)
+    assert not re.search(r"\b\d{1,2} (Okt|Dec|Mei|Jun|Mrt) 20\d\d", demo_text)
+
+
+def _pages(content: bytes) -> int:
+    return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_demo_programme_fits_in_fourteen_pages(demo):
+    assert _pages(report_pdf(demo, final=False)) <= 14
+
+
+def test_the_real_programme_fits_in_ten_pages(coordinator):
+    call_command("load_programme", stdout=io.StringIO())
+    evaluatie = services.tussenevaluatie_create(
+        programma=Programma.objects.get(),
+        titel="Tussenevaluatie 2026",
+        peildatum=datetime.date(2026, 11, 30),
+        user=coordinator,
+        reason="Nieuw",
+    )
+    report = build_report(evaluatie, user=coordinator)
+    assert report.kerncijfers.voorbeelden == 0
+    content = report_pdf(report, final=False)
+    assert _pages(content) <= 10
+    text = text_of(content)
+    assert "voorbeeld" not in text.lower()
+    assert "Actie 4.2" in text.split("Aandachtspunten")[1].split("Kerncijfers")[0]
