@@ -52,6 +52,7 @@ def render_pdf(
     static_root: Path,
     final: bool = False,
     attachments: tuple[PdfAttachment, ...] = (),
+    metadata: dict | None = None,
     timeout: float = 120,
     memory_mb: int = 1536,
 ) -> bytes:
@@ -59,12 +60,15 @@ def render_pdf(
 
     ``final`` makes it PDF/A-3b with the ``attachments`` embedded. Raises
     ``PdfRenderError`` when rendering fails, takes longer than ``timeout``
-    seconds or needs more than ``memory_mb`` of memory.
+    seconds or needs more than ``memory_mb`` of memory. ``metadata``: the
+    XMP facts WeasyPrint does not write (``language``, ``created`` as ISO
+    8601, ``identifier``, ``creator``), see ``finish_structure``.
     """
     job = {
         "html": _NOT_TEXT.sub("", html),
         "static_root": str(Path(static_root).resolve()),
         "final": final,
+        "metadata": metadata or {},
         "attachments": [
             {
                 "name": a.name,
@@ -157,7 +161,152 @@ def main() -> None:
     pdf = HTML(
         string=job["html"], base_url=root.as_uri() + "/", url_fetcher=fetcher
     ).write_pdf(**options)
-    sys.stdout.buffer.write(pdf)
+    sys.stdout.buffer.write(finish_structure(pdf, job["metadata"]))
+
+
+def finish_structure(pdf: bytes, metadata: dict) -> bytes:
+    """What WeasyPrint's tagging leaves out, for readers with assistive tools.
+
+    - The running header, the footer and the page numbers (the page's margin
+      boxes) are drawn as tagged content that belongs to no element of the
+      structure tree; they become artifacts, which screen readers skip and
+      PDF/UA requires of page furniture.
+    - Every table header cell gets its scope (``/Column`` in a table head,
+      ``/Row`` elsewhere), and the structure tree an ``/IDTree`` for the
+      header ids that data cells refer to.
+    - The XMP metadata gets the language, the dates, the identifier and the
+      creator, and the viewer shows the document's title, not its file name.
+
+    Deterministic: the same PDF in gives the same bytes out, so a final
+    export can be made twice with one SHA-256.
+    """
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        root = doc.Root.get("/StructTreeRoot")
+        if root is not None:
+            elements = _structure_elements(root)
+            _margin_boxes_as_artifacts(doc, root, elements)
+            _header_scopes_and_ids(doc, root, elements)
+        doc.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+        had_xmp = "/Metadata" in doc.Root
+        with doc.open_metadata(set_pikepdf_as_editor=False) as meta:
+            if not had_xmp:  # the concept: start from the title and author
+                meta.load_from_docinfo(doc.docinfo)
+            if metadata.get("language"):
+                meta["dc:language"] = [metadata["language"]]
+            if metadata.get("created"):
+                for key in ("xmp:CreateDate", "xmp:ModifyDate", "xmp:MetadataDate"):
+                    meta[key] = metadata["created"]
+            if metadata.get("identifier"):
+                meta["dc:identifier"] = metadata["identifier"]
+            if metadata.get("creator"):
+                meta["dc:creator"] = [metadata["creator"]]
+        out = io.BytesIO()
+        doc.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def _kids(node) -> list:
+    import pikepdf
+
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _structure_elements(root) -> dict:
+    """Every structure element reachable from the tree's root, by object id."""
+    import pikepdf
+
+    found, stack = {}, [root]
+    while stack:
+        node = stack.pop()
+        for kid in _kids(node):
+            if (
+                isinstance(kid, pikepdf.Dictionary)
+                and "/S" in kid
+                and kid.objgen not in found
+            ):
+                found[kid.objgen] = kid
+                stack.append(kid)
+    return found
+
+
+def _parent_tree(root) -> dict:
+    """The parent tree's entries: StructParents key → array or element."""
+    entries, stack = {}, [root.ParentTree]
+    while stack:
+        node = stack.pop()
+        nums = list(node.get("/Nums", []))
+        for i in range(0, len(nums), 2):
+            entries[int(nums[i])] = nums[i + 1]
+        stack.extend(node.get("/Kids", []))
+    return entries
+
+
+def _margin_boxes_as_artifacts(doc, root, elements: dict) -> None:
+    import pikepdf
+
+    parents = _parent_tree(root)
+    bdc, bmc = pikepdf.Operator("BDC"), pikepdf.Operator("BMC")
+    for page in doc.pages:
+        key = page.obj.get("/StructParents")
+        marked = parents.get(int(key)) if key is not None else None
+        if not isinstance(marked, pikepdf.Array):
+            continue
+        orphans = {
+            mcid
+            for mcid, element in enumerate(marked)
+            if isinstance(element, pikepdf.Dictionary)
+            and element.objgen not in elements
+        }
+        if not orphans:
+            continue
+        instructions = []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if (
+                operator == bdc
+                and len(operands) == 2
+                and isinstance(operands[1], pikepdf.Dictionary)
+                and int(operands[1].get("/MCID", -1)) in orphans
+            ):
+                instructions.append(([pikepdf.Name.Artifact], bmc))
+            else:
+                instructions.append((operands, operator))
+        page.Contents = doc.make_stream(pikepdf.unparse_content_stream(instructions))
+        for mcid in orphans:
+            marked[mcid] = None
+
+
+def _header_scopes_and_ids(doc, root, elements: dict) -> None:
+    import pikepdf
+
+    ids = {}
+    for element in elements.values():
+        if element.get("/ID") is not None:
+            ids[bytes(element.ID)] = element
+        if element.S != "/TH":
+            continue
+        row = element.get("/P")
+        section = row.get("/P") if row is not None else None
+        in_head = section is not None and section.get("/S") == "/THead"
+        scope = pikepdf.Name.Column if in_head else pikepdf.Name.Row
+        attributes = element.get("/A")
+        if isinstance(attributes, pikepdf.Dictionary):
+            attributes.O = pikepdf.Name.Table
+            attributes.Scope = scope
+        else:
+            element.A = pikepdf.Dictionary(O=pikepdf.Name.Table, Scope=scope)
+    if ids:
+        names = pikepdf.Array()
+        for key in sorted(ids):
+            names.append(pikepdf.String(key))
+            names.append(ids[key])
+        root.IDTree = pikepdf.Dictionary(Names=names)
 
 
 if __name__ == "__main__":

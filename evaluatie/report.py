@@ -63,7 +63,8 @@ def report_pdf(report: Report, *, final: bool) -> bytes:
             ),
             PdfAttachment(
                 name="acties.csv",
-                content=acties_csv(report).encode(),
+                # With a BOM, so that Excel reads it as UTF-8.
+                content=("\ufeff" + acties_csv(report)).encode(),
                 description="De acties op de peildatum (CSV)",
             ),
         )
@@ -72,6 +73,13 @@ def report_pdf(report: Report, *, final: bool) -> bytes:
         static_root=static_root(),
         final=final,
         attachments=attachments,
+        metadata={
+            "language": "nl",
+            "created": report.generated_at.isoformat(),
+            "identifier": f"{report.state.programma.slug}/tussenevaluatie/"
+            f"{report.peildatum:%Y-%m-%d}",
+            "creator": report.state.programma.gemeente,
+        },
         timeout=settings.PDF_RENDER_TIMEOUT,
         memory_mb=settings.PDF_RENDER_MEMORY_MB,
     )

@@ -228,7 +228,13 @@ def test_pdf_structure_language_tags_and_chart_alternatives(
     pdf = pikepdf.open(io.BytesIO(content))
     assert str(pdf.Root.Lang) == "nl"
     assert pdf.Root.MarkInfo.Marked
-    assert str(pdf.docinfo["/Title"]).startswith("Tussenevaluatie 2026")
+    # The concept says so in its title, which the viewer shows.
+    assert str(pdf.docinfo["/Title"]).startswith("Concept – Tussenevaluatie 2026")
+    assert pdf.Root.ViewerPreferences.DisplayDocTitle
+    meta = pdf.open_metadata()
+    assert set(meta["dc:language"]) == {"nl"}
+    assert meta["dc:title"].startswith("Concept")
+    assert meta["xmp:CreateDate"] and meta["dc:identifier"]
     figures = []
 
     def walk(node):
@@ -257,6 +263,52 @@ def test_pdf_structure_language_tags_and_chart_alternatives(
     }
     # Only the fonts bundled in the repository, so every machine gives the same.
     assert fonts and all("Noto-Sans" in name for name in fonts), fonts
+    assert_page_furniture_is_artifact_and_headers_have_scope(pdf, reader)
+
+
+def assert_page_furniture_is_artifact_and_headers_have_scope(pdf, reader):
+    """Running header, footer and page numbers are artifacts; every marked
+    content sequence belongs to the structure tree; every header cell has a
+    scope."""
+    elements, stack = set(), [pdf.Root.StructTreeRoot]
+    headers = []
+    while stack:
+        node = stack.pop()
+        kids = node.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                elements.add(kid.objgen)
+                stack.append(kid)
+                if kid.S == "/TH":
+                    headers.append(kid)
+    assert headers and all(
+        h.A.Scope in (pikepdf.Name.Column, pikepdf.Name.Row) for h in headers
+    )
+    parents = dict(
+        zip(
+            [int(n) for n in pdf.Root.StructTreeRoot.ParentTree.Nums[0::2]],
+            pdf.Root.StructTreeRoot.ParentTree.Nums[1::2],
+            strict=True,
+        )
+    )
+    for number, page in enumerate(pdf.pages[1:], start=2):
+        marked = parents[int(page.obj.StructParents)]
+        tagged, artifacts = [], []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) == "BDC":
+                tagged.append(int(operands[1].MCID))
+            elif str(operator) == "BMC" and operands[0] == pikepdf.Name.Artifact:
+                artifacts.append(True)
+        # Every tagged sequence is an element of the tree...
+        assert all(
+            isinstance(marked[mcid], pikepdf.Dictionary)
+            and marked[mcid].objgen in elements
+            for mcid in tagged
+        ), number
+        assert artifacts, number
+        # ...and the page number, drawn in the footer, is in none of them.
+        assert f"pagina {number} van" in reader.pages[number - 1].extract_text()
 
 
 def test_two_renders_give_the_same_content(evaluatie, beleidsmedewerker):
@@ -297,7 +349,7 @@ def test_finalising_freezes_the_record_and_its_pdf(client, evaluatie, coordinato
     assert [a["code"] for a in data["acties"]] == ["1.1", "1.2"]
     assert data["acties"][0]["status"] == "lopend"
     csv_text = attachments["acties.csv"].get_file().read_bytes().decode()
-    assert csv_text == acties_csv(report)
+    assert csv_text == "\ufeff" + acties_csv(report)  # with a BOM, for Excel
     assert (
         hashlib.sha256(attachments["gegevens.json"].get_file().read_bytes()).hexdigest()
         == report.data_sha256
