@@ -10,6 +10,7 @@ number of queries does not grow with the programme. The mid-term evaluation
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -138,6 +139,7 @@ class ActieState:
     bestaat_nog: bool = True
     # An illustrative record of the demonstration data, not a real action.
     voorbeeld: bool = False
+    budget: Decimal | None = None
 
 
 @dataclass
@@ -264,6 +266,7 @@ def programma_state(
             ),
             bestaat_nog=existing_ids is None or row.id in existing_ids,
             voorbeeld=row.is_voorbeeld,
+            budget=row.budget,
         )
         lijnen[row.actielijn_id].acties.append(state)
         acties.append(state)

@@ -16,6 +16,7 @@ class TussenevaluatieForm(MergeFormMixin, ReasonForm, forms.ModelForm):
         fields = [
             "programma",
             "titel",
+            "kenmerk",
             "peildatum",
             "basisdatum",
             "samenvatting",

@@ -26,6 +26,12 @@ class Tussenevaluatie(models.Model):
         verbose_name=_("programma"),
     )
     titel = models.CharField(_("titel"), max_length=250)
+    kenmerk = models.CharField(
+        _("kenmerk"),
+        max_length=60,
+        blank=True,
+        help_text=_("het kenmerk waaronder het college de evaluatie aan de raad zendt"),
+    )
     peildatum = models.DateField(_("peildatum"))
     basisdatum = models.DateField(
         _("basisdatum"),

@@ -174,6 +174,27 @@ class PijlerReport:
     naam: str
     actielijnen: list[str]
     bevinding: str = ""
+    acties: int = 0  # real actions of its lines
+    gemiddelde_voortgang: int | None = None
+
+
+@dataclass
+class Financien:
+    """The budgets of the real actions, per line: what the programme plans to
+    spend as its officers recorded it."""
+
+    per_actielijn: list[tuple[str, Decimal, int]]  # line, total, actions with one
+    totaal: Decimal
+    zonder_budget: int
+
+
+@dataclass
+class Vervolg:
+    """What comes after the peildatum: deadlines and planned ends ahead."""
+
+    raadsopdrachten: list  # Mandaat with a deadline after the peildatum, not settled
+    acties: list[ActieState]  # the first of those planned to end in half a year
+    meer_acties: int = 0  # and how many more there are
 
 
 @dataclass
@@ -191,6 +212,9 @@ class Report:
     generated_at: datetime.datetime
     generated_by: str
     kerncijfers: Kerncijfers | None = None
+    versie: int = 1
+    financien: Financien | None = None
+    vervolg: Vervolg | None = None
     aandachtspunten: list[Aandachtspunt] = field(default_factory=list)
     # The mandates in the register's order; those settled before the
     # programme began come last, as background.
@@ -343,6 +367,12 @@ def evaluation_report(
             volgorde=p.volgorde,
             naam=p.naam,
             actielijnen=[f"{lijn.nummer}. {lijn.naam}" for lijn in p.actielijnen],
+            acties=sum(
+                1 for lijn in p.actielijnen for a in lijn.acties if not a.voorbeeld
+            ),
+            gemiddelde_voortgang=average_progress(
+                [a for lijn in p.actielijnen for a in lijn.acties]
+            ),
             bevinding=bevindingen.get((p.id, None), ""),
         )
         for p in state.pijlers
@@ -394,6 +424,9 @@ def evaluation_report(
         generated_at=generated_at,
         generated_by=generated_by,
         kerncijfers=kerncijfers,
+        versie=evaluatie.history.count() if evaluatie.pk else 1,
+        financien=_financien(state),
+        vervolg=_vervolg(state, mandaten, peildatum),
         aandachtspunten=_aandachtspunten(actielijnen, mandaten, peildatum),
         mandaten=mandaten,
     )
@@ -450,6 +483,52 @@ def _mandaten(state: ProgrammaState) -> list[Mandaat]:
             )
         )
     return sorted(mandaten, key=lambda m: m.achtergrond)
+
+
+def _financien(state: ProgrammaState) -> Financien:
+    per_line = []
+    for lijn in state.actielijnen:
+        budgets = [a.budget for a in lijn.acties if not a.voorbeeld and a.budget]
+        per_line.append((f"{lijn.nummer}. {lijn.naam}", sum(budgets, Decimal(0)),
+                         len(budgets)))  # fmt: skip
+    real = [a for a in state.acties if not a.voorbeeld]
+    return Financien(
+        per_actielijn=per_line,
+        totaal=sum((total for _n, total, _c in per_line), Decimal(0)),
+        zonder_budget=sum(1 for a in real if not a.budget),
+    )
+
+
+def _vervolg(state: ProgrammaState, mandaten, peildatum) -> Vervolg:
+    # Half a year on, or the last day there is (a peildatum far in the future).
+    horizon = (
+        peildatum + datetime.timedelta(days=183)
+        if peildatum < datetime.date.max - datetime.timedelta(days=183)
+        else datetime.date.max
+    )
+    ahead = sorted(
+        (
+            a
+            for a in state.acties
+            if not a.voorbeeld
+            and a.status not in ACTIE_STATUS_KLAAR
+            and a.gepland_eind
+            and peildatum < a.gepland_eind <= horizon
+        ),
+        key=lambda a: (a.gepland_eind, a.code),
+    )
+    return Vervolg(
+        acties=ahead[:MAX_POINTS_PER_KIND],
+        meer_acties=max(0, len(ahead) - MAX_POINTS_PER_KIND),
+        raadsopdrachten=[
+            m
+            for m in mandaten
+            if not m.achtergrond
+            and m.state.status != "afgedaan"
+            and m.state.deadline
+            and m.state.deadline > peildatum
+        ],
+    )
 
 
 def _kerncijfers(state: ProgrammaState, mandaten: list[Mandaat]) -> Kerncijfers:

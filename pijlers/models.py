@@ -48,6 +48,21 @@ class Programma(models.Model):
         blank=True,
         limit=MAX_OMSCHRIJVING,
     )
+    portefeuillehouder = models.CharField(
+        _("portefeuillehouder"),
+        max_length=200,
+        blank=True,
+        help_text=_("de wethouder die de raad over het programma informeert"),
+    )
+    contact = models.CharField(
+        _("contact"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "wie vragen over de rapportages beantwoordt, bijvoorbeeld een afdeling "
+            "met haar e-mailadres"
+        ),
+    )
     openbaar = models.BooleanField(
         _("openbare pagina"),
         default=False,

@@ -121,3 +121,40 @@ def test_the_real_programme_fits_in_ten_pages(coordinator):
     text = text_of(content)
     assert "voorbeeld" not in text.lower()
     assert "Actie 4.2" in text.split("Aandachtspunten")[1].split("Kerncijfers")[0]
+
+
+def test_the_cover_and_the_chapters_frame_a_council_document(demo_text):
+    cover = demo_text.split("Inhoud")[0]
+    assert "Aan de gemeenteraad van Den Haag" in cover
+    assert "Van het college van burgemeester en wethouders" in cover
+    assert "Versie concept, versie 1" in cover
+    assert "Leeswijzer" in demo_text and "Financiën" in demo_text
+    # What comes next: decision point III's deadline after the peildatum.
+    vervolg = demo_text.split("Vervolg")[-1].split("Bijlage: raadsopdrachten")[0]
+    assert "Beslispunt III" in vervolg and "31 december 2026" in vervolg
+    # The pillars with their figures, over the real actions.
+    assert re.search(r"Pijler 4: In samenwerking uitvoeren .*? \d+ acties?", demo_text)
+
+
+def test_the_portefeuillehouder_and_kenmerk_appear_when_recorded(coordinator, demo):
+    from pijlers import services as pijler_services
+
+    programma = Programma.objects.get()
+    pijler_services.programma_update(
+        programma=programma,
+        portefeuillehouder="wethouder Veiligheid",
+        contact="Afdeling Veiligheid, veiligheid@denhaag.nl",
+        user=coordinator,
+        reason="Voor de rapportage",
+    )
+    evaluatie = demo.evaluatie
+    services.tussenevaluatie_update(
+        tussenevaluatie=evaluatie, kenmerk="BSD/2026.123", user=coordinator, reason="r"
+    )
+    evaluatie.refresh_from_db()
+    text = text_of(report_pdf(build_report(evaluatie, user=coordinator), final=False))
+    cover = text.split("Inhoud")[0]
+    assert "portefeuillehouder wethouder Veiligheid" in cover
+    assert "Kenmerk BSD/2026.123" in cover
+    assert "Contact Afdeling Veiligheid, veiligheid@denhaag.nl" in cover
+    assert "Versie concept, versie 2" in cover  # the evaluation changed once

@@ -378,7 +378,9 @@ def test_the_migration_seals_history_written_before_the_chain():
         stdout=io.StringIO(),
     )
     before = [(app, names[0]) for app, names in GUARDS.items()]
-    guarded = [(app, names[1]) for app, names in GUARDS.items()]
+    # Forward to today's schema: a later migration may add a column to a
+    # history table, after the rows were sealed without it (the layouts).
+    guarded = MigrationExecutor(connection).loader.graph.leaf_nodes()
     assert set(GUARDS) >= {model._meta.app_label for model in tracked_models()}
     MigrationExecutor(connection).migrate(before)
     tables = [model.history.model._meta.db_table for model in tracked_models()]

@@ -44,6 +44,7 @@ def _opdracht_values(opdracht) -> dict:
 def _evaluatie_values(evaluatie, w) -> dict:
     return {
         "titel": evaluatie.titel,
+        "kenmerk": "",
         "peildatum": evaluatie.peildatum,
         "basisdatum": "",
         "samenvatting": "",
@@ -154,19 +155,21 @@ FORMS = {
         lambda w: {
             "programma": w["programma"].pk,
             "titel": "Tweede tussenevaluatie",
+            "kenmerk": "",
             "peildatum": "2026-06-30",
             "basisdatum": "",
             "samenvatting": "",
             "conclusies": "",
             "aanbevelingen": "",
         },
-        ["titel", "samenvatting", "conclusies", "aanbevelingen"],
+        ["titel", "kenmerk", "samenvatting", "conclusies", "aanbevelingen"],
     ),
     "evaluatie:update": (
         "evaluatie",
         lambda w: _evaluatie_values(w["evaluatie"], w),
         [
             "titel",
+            "kenmerk",
             "samenvatting",
             "conclusies",
             "aanbevelingen",
