@@ -629,7 +629,7 @@ def _aandachtspunten(
             punten.append(
                 Aandachtspunt(
                     "raadsopdracht over datum",
-                    f"{m.kop} ({r.titel}): de uiterste datum "
+                    f"{m.kop} “{r.titel}”: de uiterste datum "
                     f"{_short(r.deadline)} is verstreken; status "
                     f"{r.status_label}.",
                 )
@@ -639,7 +639,7 @@ def _aandachtspunten(
             punten.append(
                 Aandachtspunt(
                     "afdoening voorgesteld",
-                    f"{m.kop} ({r.titel}) is voorgesteld om af te doen, maar "
+                    f"{m.kop} “{r.titel}” is voorgesteld om af te doen, maar "
                     f"actie {', '.join(unfinished)} is nog niet afgerond.",
                 )
             )
