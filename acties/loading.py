@@ -112,6 +112,7 @@ class ProgrammeLoader:
                 )
             }
             values["omschrijving"] = item.get("omschrijving", "")
+            values["verantwoording"] = item.get("verantwoording", "")
             for key in (
                 "periode_start",
                 "periode_eind",

@@ -176,6 +176,7 @@ def finish_structure(pdf: bytes, metadata: dict) -> bytes:
       header ids that data cells refer to.
     - The XMP metadata gets the language, the dates, the identifier and the
       creator, and the viewer shows the document's title, not its file name.
+    - Each attached file is listed once in the catalog's /AF.
 
     Deterministic: the same PDF in gives the same bytes out, so a final
     export can be made twice with one SHA-256.
@@ -191,6 +192,7 @@ def finish_structure(pdf: bytes, metadata: dict) -> bytes:
             _margin_boxes_as_artifacts(doc, root, elements)
             _header_scopes_and_ids(doc, root, elements)
         doc.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+        _attachments_once(doc)
         had_xmp = "/Metadata" in doc.Root
         with doc.open_metadata(set_pikepdf_as_editor=False) as meta:
             if not had_xmp:  # the concept: start from the title and author
@@ -207,6 +209,22 @@ def finish_structure(pdf: bytes, metadata: dict) -> bytes:
         out = io.BytesIO()
         doc.save(out, deterministic_id=True)
     return out.getvalue()
+
+
+def _attachments_once(doc) -> None:
+    """WeasyPrint lists each attached file twice in the catalog's /AF."""
+    import pikepdf
+
+    files = doc.Root.get("/AF")
+    if not isinstance(files, pikepdf.Array):
+        return
+    seen, unique = set(), pikepdf.Array()
+    for spec in files:
+        key = spec.objgen if spec.is_indirect else id(spec)
+        if key not in seen:
+            seen.add(key)
+            unique.append(spec)
+    doc.Root.AF = unique
 
 
 def _kids(node) -> list:

@@ -48,6 +48,15 @@ class Programma(models.Model):
         blank=True,
         limit=MAX_OMSCHRIJVING,
     )
+    verantwoording = limited_text(
+        _("verantwoording van de gegevens"),
+        blank=True,
+        limit=MAX_OMSCHRIJVING,
+        help_text=_(
+            "bronnen en redactionele keuzes bij het vastleggen (wat niet in de "
+            "raadsdocumenten staat); de tussenevaluatie drukt dit af bij de methode"
+        ),
+    )
     portefeuillehouder = models.CharField(
         _("portefeuillehouder"),
         max_length=200,

@@ -158,3 +158,11 @@ def test_the_portefeuillehouder_and_kenmerk_appear_when_recorded(coordinator, de
     assert "Kenmerk BSD/2026.123" in cover
     assert "Contact Afdeling Veiligheid, veiligheid@denhaag.nl" in cover
     assert "Versie concept, versie 2" in cover  # the evaluation changed once
+
+
+def test_the_editorial_choices_of_the_loaded_data_are_marked_as_such(demo_text):
+    method = demo_text.split("Bijlage: methode en colofon")[-1]
+    assert "Verantwoording van de gegevens" in method
+    assert "Redactionele keuzes bij het inlezen" in method
+    assert "halverwege de looptijd" in method
+    assert "Voorbeeldacties (15)" in method

@@ -343,6 +343,9 @@ def test_finalising_freezes_the_record_and_its_pdf(client, evaluatie, coordinato
     assert pdf.open_metadata().get("pdfaid:part") == "3"
     attachments = pdf.attachments
     assert set(attachments) == {"gegevens.json", "acties.csv"}
+    assert sorted(str(f.F) for f in pdf.Root.AF) == ["acties.csv", "gegevens.json"]
+    meta = pdf.open_metadata()
+    assert set(meta["dc:language"]) == {"nl"} and meta["xmp:CreateDate"]
     data = json.loads(attachments["gegevens.json"].get_file().read_bytes())
     report = build_report(evaluatie, user=coordinator)
     assert data == json.loads(json.dumps(report_data(report)))

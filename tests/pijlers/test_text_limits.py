@@ -29,6 +29,7 @@ from tests.security.conftest import row_counts
 LIMITS = {
     "pijlers.Programma.doelstelling": MAX_LANGE_TOELICHTING,
     "pijlers.Programma.omschrijving": MAX_OMSCHRIJVING,
+    "pijlers.Programma.verantwoording": MAX_OMSCHRIJVING,
     "pijlers.Pijler.omschrijving": MAX_OMSCHRIJVING,
     "pijlers.Actielijn.omschrijving": MAX_OMSCHRIJVING,
     "acties.Actie.omschrijving": MAX_OMSCHRIJVING,
