@@ -17,9 +17,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from acties.constants import ACTIE_STATUS_KLAAR
+from acties.constants import ACTIE_STATUS_KLAAR, ActieStatus
 from acties.exchange import RAPPORT_VELDEN, rapport_cel, rapport_waarde
 from acties.models import Actie, Indicator, Meting, Voortgangsupdate
 from acties.snapshot import (
@@ -36,7 +38,7 @@ from basis.charts import BarChart, bar_chart
 from basis.dates import short_date
 from basis.exchange import plain
 from basis.export import neutralise
-from historie.records import versions_at
+from historie.records import rows_between, versions_at
 
 from .models import Bevinding, Tussenevaluatie
 
@@ -67,6 +69,9 @@ class ActieReport:
     indicatoren: list[IndicatorState] = field(default_factory=list)
     wijzigingen: list = field(default_factory=list)  # RecordDifference
     toegevoegd: bool = False
+    # How its status went since the basisdatum (or since it was entered), in
+    # words a council member reads: "gestart op 1 sep. 2025; vertraagd sinds ...".
+    verloop: str = ""
 
     @property
     def wijziging_kort(self) -> str:
@@ -327,6 +332,20 @@ def evaluation_report(
             )
         )
     changes = {d.id: d for d in comparison.acties if d.change != "verwijderd"}
+    paths = _status_paths(
+        rows_between(
+            Actie,
+            end_of_day(basisdatum),
+            moment,
+            ids=set(acties_ooit.values_list("id", flat=True)),
+        ),
+        before={
+            pk: row.status
+            for pk, row in versions_at(
+                Actie, end_of_day(basisdatum), ids=acties_ooit
+            ).items()
+        },
+    )
 
     bevindingen = (
         {
@@ -351,6 +370,7 @@ def evaluation_report(
                     indicatoren=per_actie_indicatoren[actie.id],
                     wijzigingen=[difference] if difference else [],
                     toegevoegd=bool(difference and difference.change == "toegevoegd"),
+                    verloop=paths.get(actie.id, ""),
                 )
             )
         actielijnen.append(
@@ -483,6 +503,45 @@ def _mandaten(state: ProgrammaState) -> list[Mandaat]:
             )
         )
     return sorted(mandaten, key=lambda m: m.achtergrond)
+
+
+# How a change of status reads in the path of an action.
+STATUS_WORDS = {
+    "gepland": "weer gepland",
+    "lopend": "gestart",
+    "vertraagd": "vertraagd",
+    "afgerond": "afgerond",
+    "gestopt": "gestopt",
+}
+
+
+def _status_paths(rows, *, before: dict[int, str]) -> dict[int, str]:
+    """Per action, the changes of its status in the history rows given (after
+    the basisdatum, up to the peildatum), as one sentence. A change written by
+    a command says so rather than naming an account; a person's reason is
+    quoted."""
+    previous = dict(before)
+    steps: dict[int, list[str]] = defaultdict(list)
+    for row in rows:
+        day = short_date(timezone.localtime(row.history_date).date())
+        automatic = (
+            row.history_user is not None
+            and row.history_user.username == settings.SYSTEM_USERNAME
+        )
+        if row.history_type == "+":
+            where = " bij de start van de registratie" if automatic else ""
+            status = ActieStatus(row.status).label
+            reason = row.history_change_reason or ""
+            why = f": “{reason}”" if reason and not automatic else ""
+            steps[row.id].append(f"ingevoerd op {day}{where} als {status}{why}")
+        elif row.status != previous.get(row.id, row.status):
+            reason = row.history_change_reason or ""
+            why = f": “{reason}”" if reason and not automatic else ""
+            steps[row.id].append(
+                f"{STATUS_WORDS.get(row.status, row.status)} op {day}{why}"
+            )
+        previous[row.id] = row.status
+    return {pk: "; ".join(parts) + "." for pk, parts in steps.items()}
 
 
 def _financien(state: ProgrammaState) -> Financien:

@@ -181,6 +181,14 @@ def test_report_shows_the_state_at_the_peildatum_with_its_figures(
     report = build_report(evaluatie, user=beleidsmedewerker)
     content = report_pdf(report, final=False)
     text = flat(pdf_text(content))
+    # The path of each action's status since the basisdatum, in words.
+    paths = {
+        a.state.code: a.verloop for line in report.actielijnen for a in line.acties
+    }
+    assert paths["1.1"] == "gestart op 1 sep. 2025: “Gestart met de pilot in Escamp”."
+    assert paths["1.2"] == (
+        "ingevoerd op 1 jun. 2025 als vertraagd: “Nieuwe actie na motie”."
+    )
     # The latest update and measurement at the peildatum, in the report's data.
     training = next(a for a in report_data(report)["acties"] if a["code"] == "1.1")
     assert training["laatste_update"] == "Eerste twee wijkteams getraind."
@@ -206,7 +214,10 @@ def test_report_shows_the_state_at_the_peildatum_with_its_figures(
     assert not re.search(r"(?<!\w)99(?!\w)", text)  # the later measurement
     # Changes since the basisdatum: in the table for every action, with who
     # and why in the section of an action that needs explaining.
-    assert "nieuw toegevoegd" in block and "Nieuwe actie na motie" in block
+    assert (
+        "Sinds 22 mei 2025: ingevoerd op 1 jun. 2025 als vertraagd: "
+        "“Nieuwe actie na motie”." in block
+    )
     # The mandates annex.
     annex = text.split("Bijlage: raadsopdrachten")[-1]
     assert "H.4" in annex and "BOW/2019.171" in annex
