@@ -103,11 +103,26 @@ done
 [ -n "$recovered" ] || fail "the application did not recover within 30 s"
 workers_after=$(pgrep -P "$GUNICORN_PID" | sort | tr '\n' ' ')
 [ "$workers_before" = "$workers_after" ] || fail "gunicorn workers were replaced ($workers_before -> $workers_after)"
-# Every worker must have recovered, not just the one that answered first.
-for _ in $(seq 1 10); do
-  [ "$(status /acties/)" = 200 ] || fail "a later request after recovery failed"
+# Every worker must have recovered, not just the one that answered first: ten
+# answers of 200 in a row. A worker whose connection pool was waiting between
+# attempts while the database was away (psycopg_pool doubles that wait) may
+# answer with the friendly 503 a few seconds longer; never with anything else.
+in_a_row=0
+late=0
+for _ in $(seq 1 60); do
+  code=$(status /acties/)
+  if [ "$code" = 200 ]; then
+    in_a_row=$((in_a_row + 1))
+    [ "$in_a_row" -ge 10 ] && break
+  else
+    [ "$code" = 503 ] || fail "a request after recovery answered $code"
+    in_a_row=0
+    late=$((late + 1))
+    sleep 0.5
+  fi
 done
-say "   recovered: /health/ and /acties/ 200 on try $recovered (tries 0.5 s apart), ten more 200; same workers: $workers_after"
+[ "$in_a_row" -ge 10 ] || fail "not every worker recovered within 30 s"
+say "   recovered: /health/ and /acties/ 200 on try $recovered (tries 0.5 s apart), then ten 200 in a row after $late late 503; same workers: $workers_after"
 
 say "4. PostgreSQL restarted under load (${LOAD_CLIENTS:=6} clients, ${LOAD_SECONDS:=20} s)"
 # Each client reads the list and the action's page and adds a progress update
