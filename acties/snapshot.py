@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 
 from historie.changes import ValueFormatter, tracked_fields, user_name
-from historie.records import rows_between, versions_at
+from historie.records import is_system_user, rows_between, versions_at
 from pijlers.models import Actielijn, ActielijnPijler, Pijler, Programma
 
 from .constants import ACTIE_STATUS_KLAAR, ActieStatus
@@ -416,7 +416,7 @@ def _cause(row) -> Cause:
         when=row.history_date,
         user=user_name(user),
         reason=row.history_change_reason or "",
-        automatic=user is not None and user.username == settings.SYSTEM_USERNAME,
+        automatic=is_system_user(user),
     )
 
 

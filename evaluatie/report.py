@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from basis.charts import alt_text, svg_data_uri
 from historie.changes import user_name
+from historie.records import is_system_user
 
 from .constants import EvaluatieStatus
 from .models import Tussenevaluatie
@@ -23,11 +24,12 @@ def static_root():
 def build_report(
     evaluatie: Tussenevaluatie, *, user, at: datetime.datetime | None = None
 ) -> Report:
-    automatic = user is not None and user.username == settings.SYSTEM_USERNAME
     return evaluation_report(
         evaluatie,
         # A council document names people, never an account of the application.
-        generated_by="automatisch (opdrachtregel)" if automatic else user_name(user),
+        generated_by=(
+            "automatisch (opdrachtregel)" if is_system_user(user) else user_name(user)
+        ),
         generated_at=at or timezone.now(),
     )
 

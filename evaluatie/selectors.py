@@ -17,7 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -38,7 +37,7 @@ from basis.charts import BarChart, bar_chart
 from basis.dates import short_date
 from basis.exchange import plain
 from basis.export import neutralise
-from historie.records import rows_between, versions_at
+from historie.records import is_system_user, rows_between, versions_at
 
 from .models import Bevinding, Tussenevaluatie
 
@@ -160,6 +159,8 @@ class Aandachtspunt:
 
     soort: str
     tekst: str
+    # What it is about (an action's code), to name it when points are grouped.
+    onderwerp: str = ""
 
 
 @dataclass
@@ -237,14 +238,6 @@ class Report:
     @property
     def acties_totaal(self) -> int:
         return len(self.state.acties)
-
-    @property
-    def opdrachten_afgedaan(self) -> int:
-        return sum(1 for m in self.register if m.state.status == "afgedaan")
-
-    @property
-    def opdrachten_open(self) -> int:
-        return len(self.register) - self.opdrachten_afgedaan
 
 
 def _latest_by_actie(rows, peildatum, date_field: str, key: str) -> dict:
@@ -339,12 +332,7 @@ def evaluation_report(
             moment,
             ids=set(acties_ooit.values_list("id", flat=True)),
         ),
-        before={
-            pk: row.status
-            for pk, row in versions_at(
-                Actie, end_of_day(basisdatum), ids=acties_ooit
-            ).items()
-        },
+        before={pk: row.status for pk, row in before.acties.items()},
     )
 
     bevindingen = (
@@ -524,10 +512,7 @@ def _status_paths(rows, *, before: dict[int, str]) -> dict[int, str]:
     steps: dict[int, list[str]] = defaultdict(list)
     for row in rows:
         day = short_date(timezone.localtime(row.history_date).date())
-        automatic = (
-            row.history_user is not None
-            and row.history_user.username == settings.SYSTEM_USERNAME
-        )
+        automatic = is_system_user(row.history_user)
         if row.history_type == "+":
             where = " bij de start van de registratie" if automatic else ""
             status = ActieStatus(row.status).label
@@ -634,7 +619,7 @@ def _grouped(points: list[Aandachtspunt], what: str) -> list[Aandachtspunt]:
     summary that runs for pages is no summary."""
     if len(points) <= MAX_POINTS_PER_KIND:
         return points
-    codes = ", ".join(p.tekst.split(" ", 2)[1] for p in points)
+    codes = ", ".join(p.onderwerp for p in points)
     return [
         Aandachtspunt(
             points[0].soort,
@@ -662,7 +647,8 @@ def _aandachtspunten(
                 te_laat.append(
                     Aandachtspunt(
                         "te laat",
-                        f"Actie {s.code} {s.titel} had klaar moeten zijn op "
+                        onderwerp=s.code,
+                        tekst=f"Actie {s.code} {s.titel} had klaar moeten zijn op "
                         f"{_short(s.gepland_eind)}; op de peildatum: "
                         f"{s.status_label}, {s.voortgang}%.{uitvoert}",
                     )
@@ -672,7 +658,8 @@ def _aandachtspunten(
                 vertraagd.append(
                     Aandachtspunt(
                         "vertraagd",
-                        f"Actie {s.code} {s.titel} is vertraagd ({s.voortgang}%)"
+                        onderwerp=s.code,
+                        tekst=f"Actie {s.code} {s.titel} is vertraagd ({s.voortgang}%)"
                         + (f": “{reden}”" if reden else ".")
                         + uitvoert,
                     )

@@ -136,6 +136,11 @@ def system_user():
     return user
 
 
+def is_system_user(user) -> bool:
+    """Whether ``user`` is the account of commands (``system_user``), not a person."""
+    return user is not None and user.username == settings.SYSTEM_USERNAME
+
+
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
