@@ -167,6 +167,10 @@ def main() -> None:
 def finish_structure(pdf: bytes, metadata: dict) -> bytes:
     """What WeasyPrint's tagging leaves out, for readers with assistive tools.
 
+    - A section, table or list that runs over a page break is tagged as one
+      element per page; the pieces become one element again, and a table's
+      header row repeated on the next page an artifact, so a screen reader
+      meets one table with one header.
     - The running header, the footer and the page numbers (the page's margin
       boxes) are drawn as tagged content that belongs to no element of the
       structure tree; they become artifacts, which screen readers skip and
@@ -174,8 +178,9 @@ def finish_structure(pdf: bytes, metadata: dict) -> bytes:
     - Every table header cell gets its scope (``/Column`` in a table head,
       ``/Row`` elsewhere), and the structure tree an ``/IDTree`` for the
       header ids that data cells refer to.
-    - The XMP metadata gets the language, the dates, the identifier and the
-      creator, and the viewer shows the document's title, not its file name.
+    - The XMP metadata gets the language, the dates, the identifier, the
+      creator and the PDF/UA-1 identification, and the viewer shows the
+      document's title, not its file name.
     - Each attached file is listed once in the catalog's /AF.
 
     Deterministic: the same PDF in gives the same bytes out, so a final
@@ -188,6 +193,7 @@ def finish_structure(pdf: bytes, metadata: dict) -> bytes:
     with pikepdf.open(io.BytesIO(pdf)) as doc:
         root = doc.Root.get("/StructTreeRoot")
         if root is not None:
+            _join_page_pieces(root)
             elements = _structure_elements(root)
             _margin_boxes_as_artifacts(doc, root, elements)
             _header_scopes_and_ids(doc, root, elements)
@@ -206,9 +212,41 @@ def finish_structure(pdf: bytes, metadata: dict) -> bytes:
                 meta["dc:identifier"] = metadata["identifier"]
             if metadata.get("creator"):
                 meta["dc:creator"] = [metadata["creator"]]
+            meta["pdfuaid:part"] = "1"
+        _declare_pdfua_schema(doc)
         out = io.BytesIO()
         doc.save(out, deterministic_id=True)
     return out.getvalue()
+
+
+# PDF/A-3 admits XMP properties of its predefined schemas only, unless the
+# metadata describes the schema; PDF/UA's identification is not among them.
+PDFUA_EXTENSION_SCHEMA = b"""<rdf:Description rdf:about=""
+  xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+  xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+  xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+ <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+  <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+  <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+  <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+  <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+   <pdfaProperty:name>part</pdfaProperty:name>
+   <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+   <pdfaProperty:category>internal</pdfaProperty:category>
+   <pdfaProperty:description>Part of ISO 14289 followed</pdfaProperty:description>
+  </rdf:li></rdf:Seq></pdfaSchema:property>
+ </rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+"""
+
+
+def _declare_pdfua_schema(doc) -> None:
+    """In a PDF/A file, describe the PDF/UA identification schema it uses."""
+    xmp = doc.Root.Metadata.read_bytes()
+    if b"pdfaid:part" not in xmp or b"pdfaExtension:schemas" in xmp:
+        return
+    xmp = xmp.replace(b"</rdf:RDF>", PDFUA_EXTENSION_SCHEMA + b"</rdf:RDF>", 1)
+    doc.Root.Metadata.write(xmp)
 
 
 def _attachments_once(doc) -> None:
@@ -264,6 +302,111 @@ def _parent_tree(root) -> dict:
             entries[int(nums[i])] = nums[i + 1]
         stack.extend(node.get("/Kids", []))
     return entries
+
+
+def _join_page_pieces(root) -> None:
+    """Put back together the elements WeasyPrint cut at page breaks.
+
+    WeasyPrint builds the structure tree page by page, so a section, list or
+    table that runs over a page break becomes two elements: the last one of
+    one page and the first one of the next, side by side. Two such neighbours
+    on different pages are one element when the second does not begin as a
+    new one can: a section that does not open with a heading, a table without
+    a caption (every table of the report has one), a list. Their children
+    join, and the pieces that met at the break are looked at in turn. A
+    table's header row repeated on the new page is left out of the tree,
+    which makes its drawn text an artifact (see
+    ``_margin_boxes_as_artifacts``). Paragraphs are left as they are: a
+    paragraph at the top of a page cannot be told from a continued one.
+    """
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        kids = _kids(node)
+        kept = []
+        for kid in kids:
+            if kept and _continues(kept[-1], kid):
+                _join(kept[-1], kid)
+            else:
+                kept.append(kid)
+        if len(kept) != len(kids):
+            node.K = _array(kept)
+        stack.extend(kid for kid in kept if _role(kid) is not None)
+
+
+def _array(items):
+    import pikepdf
+
+    return pikepdf.Array(items)
+
+
+def _continues(first, second) -> bool:
+    role = _role(first)
+    if role is None or role != _role(second):
+        return False
+    if first.get("/Pg") is None or second.get("/Pg") is None:
+        return False
+    if first.Pg.objgen == second.Pg.objgen:
+        return False
+    opening = next((_role(kid) for kid in _kids(second) if _role(kid)), None)
+    if role == "/Sect":
+        return opening not in ("/H1", "/H2", "/H3", "/H4", "/H5", "/H6")
+    if role == "/Table":
+        return opening != "/Caption"
+    return role == "/L"
+
+
+def _join(first, second) -> None:
+    """Move the children of ``second`` (the next page's piece) into ``first``."""
+    import pikepdf
+
+    if _role(first) == "/Table":
+        _append_table_piece(first, second)
+        return
+    kids = _kids(first)
+    for kid in _kids(second):
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            kid.P = first
+        kids.append(kid)
+    first.K = _array(kids)
+
+
+def _role(node) -> str | None:
+    import pikepdf
+
+    if isinstance(node, pikepdf.Dictionary) and "/S" in node:
+        return str(node.S)
+    return None
+
+
+def _append_table_piece(table, piece) -> None:
+    import pikepdf
+
+    parts = pikepdf.Array(_kids(table))
+    sections = {_role(part): part for part in parts}
+    for part in _kids(piece):
+        role = _role(part)
+        if role in ("/THead", "/TFoot") and role in sections:
+            continue  # repeated on the new page: page furniture, not content
+        if role == "/TBody" and role in sections:
+            body = sections[role]
+            rows = pikepdf.Array(_kids(body))
+            for row in _kids(part):
+                if isinstance(row, pikepdf.Dictionary):
+                    row.P = body
+                rows.append(row)
+            body.K = rows
+            continue
+        if isinstance(part, pikepdf.Dictionary):
+            part.P = table
+        if role == "/THead":  # the first piece held only the caption
+            at = 1 if parts and _role(parts[0]) == "/Caption" else 0
+            parts.insert(at, part)
+        else:
+            parts.append(part)
+        if role is not None:
+            sections[role] = part
+    table.K = parts
 
 
 def _margin_boxes_as_artifacts(doc, root, elements: dict) -> None:
