@@ -70,6 +70,7 @@ class ActieForm(MergeFormMixin, NoVictimDataMixin, forms.ModelForm):
             "gepland_start",
             "gepland_eind",
             "budget",
+            "toelichten",
         ]
         widgets = {
             "gepland_start": DateInput,

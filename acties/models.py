@@ -124,6 +124,16 @@ class Actie(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
+    # An officer's request: explain this action in the evaluation even when
+    # nothing in its figures asks for it (evaluatie.selectors).
+    toelichten = models.BooleanField(
+        _("toelichten in de tussenevaluatie"),
+        default=False,
+        help_text=_(
+            "Geef deze actie in de tussenevaluatie een eigen toelichting, ook als "
+            "ze op schema ligt."
+        ),
+    )
     is_voorbeeld = models.BooleanField(
         _("voorbeeld"),
         default=False,

@@ -91,6 +91,7 @@ def actie_create(
     doelgroep_minderjarig: bool = KEEP,
     doelgroep_meerderjarig: bool = KEEP,
     budget: Decimal | None = KEEP,
+    toelichten: bool = KEEP,
     is_voorbeeld: bool = KEEP,
     partners: Iterable[Organisatie] = (),
     user,
@@ -115,6 +116,7 @@ def actie_create(
             doelgroep_minderjarig=doelgroep_minderjarig,
             doelgroep_meerderjarig=doelgroep_meerderjarig,
             budget=budget,
+            toelichten=toelichten,
             is_voorbeeld=is_voorbeeld,
         ),
         user=user,
@@ -144,6 +146,7 @@ def actie_update(
     doelgroep_minderjarig: bool = KEEP,
     doelgroep_meerderjarig: bool = KEEP,
     budget: Decimal | None = KEEP,
+    toelichten: bool = KEEP,
     is_voorbeeld: bool = KEEP,
     partners: Iterable[Organisatie] | None = None,
     user,
@@ -182,6 +185,7 @@ def actie_update(
         doelgroep_minderjarig=doelgroep_minderjarig,
         doelgroep_meerderjarig=doelgroep_meerderjarig,
         budget=budget,
+        toelichten=toelichten,
         is_voorbeeld=is_voorbeeld,
     )
     if actielijn is not KEEP:

@@ -21,7 +21,14 @@ from historie.changes import ValueFormatter, tracked_fields, user_name
 from historie.records import is_system_user, rows_between, versions_at
 from pijlers.models import Actielijn, ActielijnPijler, Pijler, Programma
 
-from .constants import ACTIE_STATUS_KLAAR, ActieStatus
+from .constants import (
+    ACTIE_STATUS_KLAAR,
+    DOELGROEP_CHOICES,
+    DOELGROEP_FIELDS,
+    UITBUITING_CHOICES,
+    UITBUITING_FIELDS,
+    ActieStatus,
+)
 from .models import (
     Actie,
     ActiePartner,
@@ -122,6 +129,10 @@ def snapshot_at(
     )
 
 
+def _flag_labels(row, choices, fields) -> list[str]:
+    return [str(label) for key, label in choices if getattr(row, fields[key])]
+
+
 @dataclass
 class ActieState:
     id: int
@@ -140,6 +151,10 @@ class ActieState:
     # An illustrative record of the demonstration data, not a real action.
     voorbeeld: bool = False
     budget: Decimal | None = None
+    omschrijving: str = ""
+    # The labels of its forms of exploitation and target groups.
+    uitbuiting: list[str] = field(default_factory=list)
+    doelgroep: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -267,6 +282,9 @@ def programma_state(
             bestaat_nog=existing_ids is None or row.id in existing_ids,
             voorbeeld=row.is_voorbeeld,
             budget=row.budget,
+            omschrijving=row.omschrijving,
+            uitbuiting=_flag_labels(row, UITBUITING_CHOICES, UITBUITING_FIELDS),
+            doelgroep=_flag_labels(row, DOELGROEP_CHOICES, DOELGROEP_FIELDS),
         )
         lijnen[row.actielijn_id].acties.append(state)
         acties.append(state)

@@ -34,6 +34,7 @@ class BarChart:
     height: str = "0"
     label_width: int = 220
     plot_width: int = 340
+    bar_height: int = 22
 
     @property
     def has_data(self) -> bool:
@@ -49,19 +50,25 @@ def bar_chart(
     unit: str = "",
     bar_height: int = 22,
     gap: int = 10,
+    display=None,
 ) -> BarChart:
-    """A horizontal bar chart of ``rows`` (label, value) scaled to ``maximum``."""
-    chart = BarChart(title=title, description=description, unit=unit)
+    """A horizontal bar chart of ``rows`` (label, value) scaled to ``maximum``.
+
+    ``display`` writes a value next to its bar (default: whole number and unit).
+    """
+    chart = BarChart(
+        title=title, description=description, unit=unit, bar_height=bar_height
+    )
     top = max([value for _, value in rows] + [maximum or 0, 1])
     for index, (label, value) in enumerate(rows):
         y = index * (bar_height + gap)
         width = chart.plot_width * (value / top) if top else 0
-        display = f"{round(value):d}{unit}"
+        shown = display(value) if display else f"{round(value):d}{unit}"
         chart.bars.append(
             Bar(
                 label=label,
                 value=value,
-                display=display,
+                display=shown,
                 y=svg_number(y),
                 width=svg_number(width),
                 label_y=svg_number(y + bar_height * 0.7),

@@ -9,7 +9,9 @@ report's SHA-256 of its data is taken over.
 """
 
 import csv
+import dataclasses
 import datetime
+import functools
 import hashlib
 import io
 import json
@@ -33,7 +35,7 @@ from acties.snapshot import (
     programma_state,
     snapshot_at,
 )
-from basis.charts import BarChart, bar_chart
+from basis.charts import BarChart, alt_text, bar_chart, svg_data_uri
 from basis.dates import short_date
 from basis.exchange import plain
 from basis.export import neutralise
@@ -52,6 +54,54 @@ class IndicatorState:
     streefdatum: datetime.date | None
     laatste_waarde: Decimal | None = None
     laatste_datum: datetime.date | None = None
+    # The measurements up to the peildatum, oldest first: (date, value).
+    metingen: list[tuple[datetime.date, Decimal]] = field(default_factory=list)
+    voorbeeld: bool = False
+
+    # A chart of more bars than this shows the most recent measurements.
+    MAX_BARS = 6
+
+    @functools.cached_property
+    def grafiek(self):
+        """The nulmeting, the latest measurements and the target as a small
+        bar chart; None when there is no measurement to show."""
+        if not self.metingen:
+            return None
+        begin = short_date(self.nulwaarde_datum) if self.nulwaarde_datum else ""
+        rows = [(f"nulmeting {begin}".strip(), self.nulwaarde)]
+        shown = self.metingen[-(self.MAX_BARS - 2) :]
+        rows += [(f"meting {short_date(day)}", value) for day, value in shown]
+        if self.streefwaarde is not None:
+            label = "streefwaarde"
+            if self.streefdatum:
+                label += f" {short_date(self.streefdatum)}"
+            rows.append((label, self.streefwaarde))
+        eenheid = f" ({self.eenheid})" if self.eenheid else ""
+        description = (
+            "Voorbeeldwaarden, geen echte metingen."
+            if self.voorbeeld
+            else f"Nulmeting, metingen tot de peildatum en streefwaarde{eenheid}."
+        )
+        if len(self.metingen) > len(shown):
+            description += (
+                f" De laatste {len(shown)} van {len(self.metingen)} metingen."
+            )
+        return bar_chart(
+            title=f"Indicator {self.naam}",
+            description=description,
+            rows=[(label, float(value)) for label, value in rows],
+            bar_height=16,
+            gap=6,
+            display=dutch_number,
+        )
+
+    @property
+    def grafiek_uri(self) -> str:
+        return svg_data_uri(self.grafiek) if self.grafiek else ""
+
+    @property
+    def grafiek_alt(self) -> str:
+        return alt_text(self.grafiek) if self.grafiek else ""
 
 
 # How far along a status is, to tell going ahead from going back.
@@ -71,6 +121,9 @@ class ActieReport:
     # How its status went since the basisdatum (or since it was entered), in
     # words a council member reads: "gestart op 1 sep. 2025; vertraagd sinds ...".
     verloop: str = ""
+    # An officer marked it to be explained (the live mark, not the one at
+    # the peildatum: it is an instruction for this report).
+    op_verzoek: bool = False
 
     @property
     def wijziging_kort(self) -> str:
@@ -91,11 +144,13 @@ class ActieReport:
     @property
     def toelichting_nodig(self) -> bool:
         """Whether the action gets a section of its own: it is late, delayed
-        or stopped, or its status went back since the basisdatum (finished
-        and reopened, say). Going ahead (planned, running, finished) is what
-        an action is for; the table shows it."""
+        or stopped, its status went back since the basisdatum (finished and
+        reopened, say), or an officer marked it to be explained. Going ahead
+        (planned, running, finished) is what an action is for; the table
+        shows it."""
         return (
-            self.state.te_laat
+            self.op_verzoek
+            or self.state.te_laat
             or self.state.status in ("vertraagd", "gestopt")
             or any(
                 f.name == "status"
@@ -104,6 +159,26 @@ class ActieReport:
                 for f in d.fields
             )
         )
+
+
+def indicator_data(indicator: IndicatorState) -> dict:
+    """An indicator as the data attachment holds it, measurements included."""
+    data = {
+        f.name: plain(getattr(indicator, f.name))
+        for f in dataclasses.fields(indicator)
+        if f.name != "metingen"
+    }
+    data["metingen"] = [
+        {"datum": plain(day), "waarde": plain(value)}
+        for day, value in indicator.metingen
+    ]
+    return data
+
+
+def dutch_number(value: float) -> str:
+    """12.5 as "12,5", 17.0 as "17": as the report writes a measured value."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 def percentage(value: float | None) -> int | None:
@@ -309,6 +384,11 @@ def evaluation_report(
     latest_meting = _latest_by_actie(
         metingen.values(), peildatum, "datum", "indicator_id"
     )
+    per_indicator = defaultdict(list)
+    for row in metingen.values():
+        if row.datum <= peildatum:
+            per_indicator[row.indicator_id].append((row.datum, row.id, row.waarde))
+    voorbeeld_ids = {pk for pk, row in snapshot.acties.items() if row.is_voorbeeld}
     per_actie_indicatoren = defaultdict(list)
     for row in sorted(indicatoren.values(), key=lambda r: r.naam):
         meting = latest_meting.get(row.id)
@@ -322,6 +402,8 @@ def evaluation_report(
                 streefdatum=row.streefdatum,
                 laatste_waarde=meting.waarde if meting else None,
                 laatste_datum=meting.datum if meting else None,
+                metingen=[(d, w) for d, _id, w in sorted(per_indicator[row.id])],
+                voorbeeld=row.actie_id in voorbeeld_ids,
             )
         )
     changes = {d.id: d for d in comparison.acties if d.change != "verwijderd"}
@@ -344,6 +426,11 @@ def evaluation_report(
         else {}
     )
 
+    op_verzoek = set(
+        Actie.objects.filter(programma_id=programma_id, toelichten=True).values_list(
+            "id", flat=True
+        )
+    )
     actielijnen = []
     for lijn in state.actielijnen:
         acties = []
@@ -359,6 +446,7 @@ def evaluation_report(
                     wijzigingen=[difference] if difference else [],
                     toegevoegd=bool(difference and difference.change == "toegevoegd"),
                     verloop=paths.get(actie.id, ""),
+                    op_verzoek=actie.id in op_verzoek,
                 )
             )
         actielijnen.append(
@@ -736,9 +824,7 @@ def report_data(report: Report) -> dict:
                 },
                 "laatste_update": a.laatste_update,
                 "laatste_update_datum": plain(a.laatste_update_datum),
-                "indicatoren": [
-                    {k: plain(v) for k, v in vars(i).items()} for i in a.indicatoren
-                ],
+                "indicatoren": [indicator_data(i) for i in a.indicatoren],
             }
             for lijn in report.actielijnen
             for a in lijn.acties

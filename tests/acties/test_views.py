@@ -280,6 +280,26 @@ def test_two_edits_of_one_field_from_the_same_version_ask_the_second_person(
     assert actie.history.first().history_change_reason == "Eerste"
 
 
+def test_an_officer_marks_an_action_to_be_explained_in_the_evaluation(
+    client, beleidsmedewerker, world
+):
+    actie = world["actie"]
+    client.force_login(beleidsmedewerker)
+    url = reverse("acties:actie-update", args=[actie.pk])
+    html = client.get(url).content.decode()
+    assert 'name="toelichten"' in html
+    assert "Toelichten in de tussenevaluatie" in html
+    response = client.post(url, edit_form(actie, toelichten="on"))
+    assert response.status_code == 302
+    actie.refresh_from_db()
+    assert actie.toelichten
+    row = actie.history.first()
+    assert (row.toelichten, row.history_user) == (True, beleidsmedewerker)
+    assert row.history_change_reason == (
+        "Gegevens bijgewerkt: Toelichten in de tussenevaluatie"
+    )
+
+
 def test_status_change_needs_a_reason_in_the_form(client, beleidsmedewerker, world):
     actie = world["actie"]
     client.force_login(beleidsmedewerker)

@@ -4,6 +4,7 @@ import datetime
 import io
 import re
 
+import pikepdf
 import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
@@ -166,3 +167,87 @@ def test_the_editorial_choices_of_the_loaded_data_are_marked_as_such(demo_text):
     assert "Redactionele keuzes bij het inlezen" in method
     assert "halverwege de looptijd" in method
     assert "Voorbeeldacties (15)" in method
+
+
+def _real_programme_evaluation(coordinator):
+    from django.utils import timezone
+
+    call_command("load_programme", stdout=io.StringIO())
+    return services.tussenevaluatie_create(
+        programma=Programma.objects.get(),
+        titel="Tussenevaluatie 2026",
+        # Today: the actions the test adds exist at the peildatum.
+        peildatum=timezone.localdate(),
+        user=coordinator,
+        reason="Nieuw",
+    )
+
+
+def test_many_overdue_actions_make_one_line_of_the_summary(coordinator):
+    from acties import services as actie_services
+    from pijlers.models import Actielijn
+
+    evaluatie = _real_programme_evaluation(coordinator)
+    lijn = Actielijn.objects.get(nummer=3)
+    for n in range(1, 10):
+        actie_services.actie_create(
+            actielijn=lijn,
+            code=f"3.{n + 10}",
+            titel=f"Extra actie {n}",
+            gepland_eind=datetime.date(2026, 6, 30),
+            user=coordinator,
+            reason="Toegevoegd",
+        )
+    punten = [
+        p
+        for p in build_report(evaluatie, user=coordinator).aandachtspunten
+        if p.soort == "te laat"
+    ]
+    # 4.2 and the nine new ones: ten, more than a summary lists one by one.
+    assert len(punten) == 1
+    assert punten[0].tekst.startswith("10 acties zijn over hun geplande einddatum: ")
+    for code in ["4.2", *(f"3.{n + 10}" for n in range(1, 10))]:
+        assert code in punten[0].tekst
+
+
+def test_an_action_an_officer_marked_is_explained_with_its_measurements(
+    coordinator, demo
+):
+    from acties import services as actie_services
+    from acties.models import Actie
+
+    actie = Actie.objects.get(code="1.4")  # running, on time, with an indicator
+    heading = "1.4 Voorbeeld: Kennisbijeenkomsten voor gemeentelijke professionals"
+    assert heading + " (voorbeeld) Status:" not in text_of(
+        report_pdf(demo, final=False)
+    )
+    actie_services.actie_update(
+        actie=actie,
+        versie=actie.versie,
+        toelichten=True,
+        user=coordinator,
+        reason="Toelichten in de tussenevaluatie",
+    )
+    assert actie.history.first().history_change_reason == (
+        "Toelichten in de tussenevaluatie"
+    )
+    report = build_report(demo.evaluatie, user=coordinator)
+    content = report_pdf(report, final=False)
+    text = text_of(content)
+    assert heading + " (voorbeeld) Status: lopend" in text
+    assert "Doelgroep: " in text.split(heading + " (voorbeeld)")[1]
+    # The indicator's measurements as a small chart, described in words.
+    (indicator,) = next(
+        a for lijn in report.actielijnen for a in lijn.acties if a.state.code == "1.4"
+    ).indicatoren
+    alt = indicator.grafiek_alt
+    assert alt.startswith("Indicator Deelnemers aan kennisbijeenkomsten.")
+    assert "Voorbeeldwaarden, geen echte metingen." in alt
+    assert "meting 30 jun. 2026: 170" in alt and "streefwaarde" in alt
+    pdf = pikepdf.open(io.BytesIO(content))
+    alts = [
+        str(obj.get("/Alt"))
+        for obj in pdf.objects
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"
+    ]
+    assert alt in alts
