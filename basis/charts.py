@@ -35,6 +35,7 @@ class BarChart:
     label_width: int = 220
     plot_width: int = 340
     bar_height: int = 22
+    font_size: int = 13
 
     @property
     def has_data(self) -> bool:
@@ -57,7 +58,11 @@ def bar_chart(
     ``display`` writes a value next to its bar (default: whole number and unit).
     """
     chart = BarChart(
-        title=title, description=description, unit=unit, bar_height=bar_height
+        title=title,
+        description=description,
+        unit=unit,
+        bar_height=bar_height,
+        font_size=min(13, bar_height),
     )
     top = max([value for _, value in rows] + [maximum or 0, 1])
     for index, (label, value) in enumerate(rows):
@@ -71,7 +76,8 @@ def bar_chart(
                 display=shown,
                 y=svg_number(y),
                 width=svg_number(width),
-                label_y=svg_number(y + bar_height * 0.7),
+                # The text's middle on the bar's middle.
+                label_y=svg_number(y + bar_height / 2 + chart.font_size * 0.35),
                 value_x=svg_number(chart.label_width + width + 6),
             )
         )

@@ -90,8 +90,8 @@ class IndicatorState:
             title=f"Indicator {self.naam}",
             description=description,
             rows=[(label, float(value)) for label, value in rows],
-            bar_height=16,
-            gap=6,
+            bar_height=13,
+            gap=3,
             display=dutch_number,
         )
 

@@ -171,3 +171,20 @@ def test_a_table_over_several_pages_is_one_table_with_one_header(long_report):
     chapters = [e for e in pdf.Root.StructTreeRoot.K[0].K if e.S == "/Sect"][1:]
     assert len(chapters) >= 6
     assert all(_roles(chapter)[0] == "/H2" for chapter in chapters)
+
+
+def test_page_furniture_is_marked_by_rewriting_the_stream_or_else_by_parsing():
+    from evaluatie.pdf import _orphans_as_artifacts_fast
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0]
+    content = b"/Span\n<</MCID 0>>\nBDC\nEMC\n/P <</MCID 1>> BDC EMC\n"
+    page.obj.Contents = pdf.make_stream(content)
+    # An orphan that is not there: nothing changes, the caller parses.
+    assert not _orphans_as_artifacts_fast(page, {0, 5})
+    assert page.obj.Contents.read_bytes() == content
+    assert _orphans_as_artifacts_fast(page, {0})
+    assert page.obj.Contents.read_bytes() == (
+        b"/Artifact BMC\nEMC\n/P <</MCID 1>> BDC EMC\n"
+    )
