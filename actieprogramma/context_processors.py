@@ -22,6 +22,8 @@ NAVIGATION = [
     ("Programma", "programma-list", "programma-"),
     ("Acties", "acties:actie-list", "acties:actie-"),
     ("Raadsopdrachten", "acties:raadsopdracht-list", "acties:raadsopdracht-"),
+    ("Wat komt eraan", "acties:wat-komt-eraan", "acties:wat-komt-eraan"),
+    ("Vergaderingen", "acties:vergadering-list", "acties:vergadering-"),
     ("Organisaties", "acties:organisatie-list", "acties:organisatie-"),
     ("Historie", "historie", "historie"),
     ("Peildatum", "peildatum", "peildatum"),

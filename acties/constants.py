@@ -34,6 +34,11 @@ class RaadsopdrachtSoort(models.TextChoices):
     BESLISPUNT = "beslispunt", _("beslispunt")
 
 
+class VergaderingSoort(models.TextChoices):
+    RAAD = "raad", _("raadsvergadering")
+    COMMISSIE = "commissie", _("commissievergadering")
+
+
 class RaadsopdrachtStatus(models.TextChoices):
     OPEN = "open", _("open")
     IN_UITVOERING = "in_uitvoering", _("in uitvoering")

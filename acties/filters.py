@@ -14,7 +14,7 @@ from .constants import (
     RaadsopdrachtSoort,
     RaadsopdrachtStatus,
 )
-from .models import Actie, Organisatie, Raadsopdracht
+from .models import Actie, Organisatie, Raadsopdracht, Vergadering
 from .selectors import (
     current_programma,
     overdue_actie_q,
@@ -210,8 +210,21 @@ class ActieFilterSet(RegisterFilterSet):
 
 
 class RaadsopdrachtFilterSet(RegisterFilterSet):
-    search_fields = ("nummer", "titel", "tekst", "ris_nummer", "afdoeningsdocument")
-    q = _search_filter(_("in nummer, titel, tekst, RIS-nummer en afdoeningsdocument"))
+    search_fields = (
+        "nummer",
+        "titel",
+        "tekst",
+        "ris_nummer",
+        "afdoeningsdocument",
+        "indieners",
+        "fractie",
+    )
+    q = _search_filter(
+        _(
+            "in nummer, titel, tekst, RIS-nummer, afdoeningsdocument, indiener "
+            "en fractie"
+        )
+    )
     soort = django_filters.MultipleChoiceFilter(
         label=_("Soort"),
         choices=RaadsopdrachtSoort.choices,
@@ -229,6 +242,19 @@ class RaadsopdrachtFilterSet(RegisterFilterSet):
         empty_label=_("Alle"),
     )
     te_laat = _overdue_filter(_("Over de uiterste datum"))
+    vergadering = django_filters.ModelChoiceFilter(
+        label=_("Vergadering"),
+        queryset=Vergadering.objects.order_by("-datum"),
+        method="filter_vergadering",
+        empty_label=_("Alle"),
+        help_text=_("aangenomen in, of af te doen vóór deze vergadering"),
+    )
+    deadline_tot = django_filters.DateFilter(
+        field_name="deadline",
+        lookup_expr="lte",
+        label=_("Uiterste datum tot en met"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     sortering = django_filters.OrderingFilter(
         label=_("Sorteren op"),
         empty_label=_("Datum aangenomen (nieuwste eerst)"),
@@ -252,6 +278,11 @@ class RaadsopdrachtFilterSet(RegisterFilterSet):
 
     def overdue_q(self) -> Q:
         return overdue_raadsopdracht_q()
+
+    def filter_vergadering(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(aangenomen_in=value) | Q(af_te_doen_voor=value))
 
     def filter_programma(self, queryset, name, value):
         if not value:

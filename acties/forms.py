@@ -26,6 +26,7 @@ from .models import (
     Meting,
     Organisatie,
     Raadsopdracht,
+    Vergadering,
     Voortgangsupdate,
 )
 
@@ -205,14 +206,20 @@ class RaadsopdrachtForm(MergeFormMixin, ReasonForm, forms.ModelForm):
             "nummer",
             "titel",
             "tekst",
+            "hoofdopdracht",
             "indieners",
+            "fractie",
             "datum_aangenomen",
+            "aangenomen_in",
             "vergadering",
             "ris_nummer",
+            "bron",
             "programma",
             "programmaoverstijgend",
             "status",
             "deadline",
+            "deadline_toelichting",
+            "af_te_doen_voor",
         ]
         widgets = {
             "datum_aangenomen": DateInput,
@@ -222,6 +229,13 @@ class RaadsopdrachtForm(MergeFormMixin, ReasonForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A commitment is part of a mandate that is part of none.
+        parents = Raadsopdracht.objects.filter(hoofdopdracht__isnull=True)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["hoofdopdracht"].queryset = parents.order_by("nummer")
+        for name in ("aangenomen_in", "af_te_doen_voor"):
+            self.fields[name].queryset = Vergadering.objects.order_by("-datum")
         # Settling has its own form with date and document; here only the
         # statuses before it, unless the mandate is already settled, or was
         # when this person opened the page (someone may have reopened it since:
@@ -253,6 +267,25 @@ class AfdoeningVoorstelForm(NoVictimDataMixin, forms.Form):
         max_length=5000,
         help_text=_("Hoe is de opdracht uitgevoerd? Noem acties en documenten."),
     )
+
+
+class TeruggevenForm(NoVictimDataMixin, forms.Form):
+    reden = forms.CharField(
+        label=_("Waarom gaat het voorstel terug?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "De opdracht gaat terug naar ‘in uitvoering’; de reden komt in de "
+            "historie en is voor de beleidsmedewerkers te lezen."
+        ),
+    )
+
+
+class VergaderingForm(ReasonForm, forms.ModelForm):
+    class Meta:
+        model = Vergadering
+        fields = ["soort", "commissie", "datum", "titel"]
+        widgets = {"datum": DateInput}
 
 
 class AfdoenForm(ReasonForm):

@@ -29,6 +29,7 @@ from .models import (
     Organisatie,
     Raadsopdracht,
     RaadsopdrachtActie,
+    Vergadering,
 )
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -88,6 +89,8 @@ class ProgrammeLoader:
             self.load_organisatie(item)
         for item in self.data.get("acties", []):
             self.load_actie(item)
+        for item in self.data.get("vergaderingen", []):
+            self.load_vergadering(item)
         for item in self.data.get("raadsopdrachten", []):
             self.load_raadsopdracht(item)
         return self.report
@@ -281,12 +284,46 @@ class ProgrammeLoader:
 
     # -- council mandates -----------------------------------------------------
 
+    def load_vergadering(self, item: dict) -> None:
+        lookup = {
+            "soort": item["soort"],
+            "commissie": item.get("commissie", ""),
+            "datum": parse_date(item["datum"]),
+        }
+        if _known(Vergadering, **lookup):
+            return
+        with recorded_at(_moment(item["datum"])):
+            services.vergadering_create(
+                **lookup,
+                titel=item.get("titel", ""),
+                user=self.user,
+                reason=self.reason(item["bron"]),
+            )
+        self.report.count("vergadering")
+
+    def _raad(self, datum: str | None) -> Vergadering | None:
+        """The council meeting of that date, which the fixture lists."""
+        if not datum:
+            return None
+        return Vergadering.objects.filter(soort="raad", datum=parse_date(datum)).first()
+
     def load_raadsopdracht(self, item: dict) -> None:
         lookup = {"ris_nummer": item["ris_nummer"], "nummer": item["nummer"]}
         raadsopdracht = Raadsopdracht.objects.filter(**lookup).first()
         if raadsopdracht is None and not _known(Raadsopdracht, **lookup):
+            hoofdopdracht = None
+            if item.get("hoofdopdracht"):
+                # Of the same council document: the fixture lists it first.
+                hoofdopdracht = Raadsopdracht.objects.get(
+                    ris_nummer=item["ris_nummer"], nummer=item["hoofdopdracht"]
+                )
             with recorded_at(_moment(item["datum_aangenomen"])):
                 raadsopdracht = services.raadsopdracht_create(
+                    hoofdopdracht=hoofdopdracht,
+                    aangenomen_in=self._raad(item.get("aangenomen_in")),
+                    fractie=item.get("fractie", ""),
+                    bron=item["bron"],
+                    deadline_toelichting=item.get("deadline_toelichting", ""),
                     soort=item["soort"],
                     nummer=item["nummer"],
                     titel=item["titel"],

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from basis.dates import long_date, today
 from basis.validators import (
     MAX_LANGE_TOELICHTING,
     MAX_OMSCHRIJVING,
@@ -25,6 +26,7 @@ from .constants import (
     OrganisatieSoort,
     RaadsopdrachtSoort,
     RaadsopdrachtStatus,
+    VergaderingSoort,
 )
 
 GEEN_PERSOONSGEGEVENS = _("Noteer hier nooit gegevens over individuele slachtoffers.")
@@ -191,6 +193,16 @@ class Actie(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("acties:actie-detail", args=[self.pk])
 
+    @property
+    def te_laat(self) -> bool:
+        """Its planned end has passed and it is not finished (the rule of
+        ``selectors.overdue_actie_q``, for one record)."""
+        return bool(
+            self.gepland_eind
+            and self.gepland_eind < today()
+            and self.status not in (ActieStatus.AFGEROND, ActieStatus.GESTOPT)
+        )
+
     def clean(self) -> None:
         if self.actielijn_id and self.programma_id != self.actielijn.programma_id:
             raise ValidationError(
@@ -355,6 +367,65 @@ class Meting(models.Model):
         return f"{self.indicator}: {self.waarde} ({self.datum:%Y-%m-%d})"
 
 
+class Vergadering(models.Model):
+    """A meeting of the council or one of its committees, where mandates are
+    adopted and by which the griffie wants them settled."""
+
+    soort = models.CharField(
+        _("soort"), max_length=20, choices=VergaderingSoort.choices
+    )
+    commissie = models.CharField(
+        _("commissie"),
+        max_length=120,
+        blank=True,
+        help_text=_("de naam van de commissie, bij een commissievergadering"),
+    )
+    datum = models.DateField(_("datum"))
+    titel = models.CharField(
+        _("omschrijving"),
+        max_length=250,
+        blank=True,
+        help_text=_("bijvoorbeeld ‘Openbare raadsvergadering’ of het agendapunt"),
+    )
+
+    history = tracked_history(change_log=ChangeLog(search=("commissie", "titel")))
+
+    class Meta:
+        verbose_name = _("vergadering")
+        verbose_name_plural = _("vergaderingen")
+        ordering = ["datum", "soort", "commissie"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["soort", "commissie", "datum"],
+                name="vergadering_uniek",
+                violation_error_message=_(
+                    "Er is al een vergadering van dit orgaan op deze datum."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(soort=VergaderingSoort.RAAD, commissie="")
+                | (Q(soort=VergaderingSoort.COMMISSIE) & ~Q(commissie="")),
+                name="vergadering_commissie_alleen_bij_commissie",
+                violation_error_message=_(
+                    "Een commissievergadering noemt de commissie; een "
+                    "raadsvergadering niet."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.orgaan}, {long_date(self.datum)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("acties:vergadering-update", args=[self.pk])
+
+    @property
+    def orgaan(self) -> str:
+        if self.soort == VergaderingSoort.COMMISSIE:
+            return str(_("Commissie %(naam)s") % {"naam": self.commissie})
+        return str(_("Gemeenteraad"))
+
+
 class Raadsopdracht(models.Model):
     """A council mandate: a motion, amendment, commitment or decision point.
 
@@ -375,8 +446,48 @@ class Raadsopdracht(models.Model):
         limit=MAX_RAADSTEKST,
     )
     indieners = models.CharField(_("indiener(s)"), max_length=250, blank=True)
+    fractie = models.CharField(
+        _("fractie(s)"),
+        max_length=250,
+        blank=True,
+        help_text=_("de fractie of fracties van de indieners"),
+    )
+    hoofdopdracht = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="onderdelen",
+        verbose_name=_("onderdeel van"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "bij een toezegging die deel is van een amendement, motie of besluit"
+        ),
+    )
     datum_aangenomen = models.DateField(_("aangenomen op"), null=True, blank=True)
     vergadering = models.CharField(_("vergadering"), max_length=250, blank=True)
+    aangenomen_in = models.ForeignKey(
+        Vergadering,
+        on_delete=models.PROTECT,
+        related_name="aangenomen_opdrachten",
+        verbose_name=_("aangenomen in de vergadering"),
+        null=True,
+        blank=True,
+    )
+    af_te_doen_voor = models.ForeignKey(
+        Vergadering,
+        on_delete=models.PROTECT,
+        related_name="af_te_doen_opdrachten",
+        verbose_name=_("af te doen vóór de vergadering"),
+        null=True,
+        blank=True,
+        help_text=_("de vergadering waarvóór de opdracht afgedaan moet zijn"),
+    )
+    bron = models.CharField(
+        _("bron"),
+        max_length=250,
+        blank=True,
+        help_text=_("het document waarin de opdracht staat, bijvoorbeeld RIS320843"),
+    )
     ris_nummer = models.CharField(_("RIS-nummer"), max_length=30, blank=True)
     programma = models.ForeignKey(
         Programma,
@@ -403,6 +514,15 @@ class Raadsopdracht(models.Model):
         default=RaadsopdrachtStatus.OPEN,
     )
     deadline = models.DateField(_("uiterste datum"), null=True, blank=True)
+    deadline_toelichting = models.CharField(
+        _("toelichting op de uiterste datum"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "waar de datum vandaan komt, zeker als hij een lezing van de tekst is "
+            "(‘in 2025’ gelezen als 31 december 2025)"
+        ),
+    )
     afdoening_toelichting = limited_text(
         _("toelichting op de afdoening"),
         blank=True,
@@ -469,6 +589,16 @@ class Raadsopdracht(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("acties:raadsopdracht-detail", args=[self.pk])
+
+    @property
+    def te_laat(self) -> bool:
+        """Its deadline has passed and it is not settled (the rule of
+        ``selectors.overdue_raadsopdracht_q``, for one record)."""
+        return bool(
+            self.deadline
+            and self.deadline < today()
+            and self.status != RaadsopdrachtStatus.AFGEDAAN
+        )
 
 
 class RaadsopdrachtActie(models.Model):

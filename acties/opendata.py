@@ -57,7 +57,8 @@ ORGANISATIE_FIELDS = ["naam", "afkorting", "soort"]
 RAADSOPDRACHT_FIELDS = ["nummer", "soort", "titel", "tekst", "indieners",
                         "datum_aangenomen", "vergadering", "ris_nummer", "status",
                         "deadline", "afgedaan_op", "afdoening_toelichting",
-                        "afdoeningsdocument", "programmaoverstijgend"]  # fmt: skip
+                        "afdoeningsdocument", "programmaoverstijgend",
+                        "fractie", "bron", "deadline_toelichting"]  # fmt: skip
 INDICATOR_FIELDS = ["naam", "eenheid", "nulwaarde", "nulwaarde_datum",
                     "streefwaarde", "streefdatum"]  # fmt: skip
 # Fields that are not for the public (progress updates are left out whole).
@@ -84,7 +85,7 @@ def programma_mandates(programma: Programma, *, openbaar: bool = False):
     )
     if openbaar:
         mandates = mandates.filter(public_mandate())
-    return mandates.distinct().order_by("nummer")
+    return mandates.distinct().select_related("hoofdopdracht").order_by("nummer")
 
 
 def _settlement_note(opdracht, intern: bool) -> str:
@@ -183,6 +184,8 @@ def export_programme(programma: Programma, *, intern: bool = False) -> dict:
                 **_pick(r, RAADSOPDRACHT_FIELDS),
                 "afdoening_toelichting": _settlement_note(r, intern),
                 "bij_programma": r.programma_id == programma.pk,
+                # The number of the mandate a commitment is part of.
+                "onderdeel_van": r.hoofdopdracht.nummer if r.hoofdopdracht else "",
             }
             for r in mandates
         ],
@@ -322,7 +325,10 @@ def import_programme(data: dict, *, user, reason: str) -> Programma:
 
 def _import_mandates(data, programma, acties, *, user, reason) -> None:
     opdrachten = {}
-    for row in data["raadsopdrachten"]:
+    # The mandates a commitment is part of first.
+    for row in sorted(
+        data["raadsopdrachten"], key=lambda r: bool(r.get("onderdeel_van"))
+    ):
         existing = Raadsopdracht.objects.filter(nummer=row["nummer"]).first()
         if existing:
             opdrachten[row["nummer"]] = existing
@@ -335,6 +341,13 @@ def _import_mandates(data, programma, acties, *, user, reason) -> None:
             values[key] = parse_date(values[key])
         # Created as recorded, settled ones included: this restores the
         # register as exported, it does not settle anything anew.
+        if row.get("onderdeel_van"):
+            # Left out when the export did not carry it (a public export of
+            # a commitment whose mandate is not public).
+            values["hoofdopdracht"] = (
+                opdrachten.get(row["onderdeel_van"])
+                or Raadsopdracht.objects.filter(nummer=row["onderdeel_van"]).first()
+            )
         opdrachten[row["nummer"]] = services.raadsopdracht_create(
             programma=programma if row["bij_programma"] else None,
             user=user,

@@ -18,6 +18,7 @@ from .models import (
     Meting,
     Raadsopdracht,
     RaadsopdrachtActie,
+    Vergadering,
     Voortgangsupdate,
 )
 
@@ -122,7 +123,7 @@ def actie_history(actie: Actie) -> list:
 
 def raadsopdracht_list() -> QuerySet[Raadsopdracht]:
     return (
-        Raadsopdracht.objects.select_related("programma")
+        Raadsopdracht.objects.select_related("programma", "hoofdopdracht")
         .annotate(aantal_acties=Count("actie_koppelingen", distinct=True))
         .order_by("-datum_aangenomen", "nummer", "pk")
     )
@@ -130,7 +131,9 @@ def raadsopdracht_list() -> QuerySet[Raadsopdracht]:
 
 def raadsopdracht_detail(pk: int) -> Raadsopdracht:
     return (
-        Raadsopdracht.objects.select_related("programma")
+        Raadsopdracht.objects.select_related(
+            "programma", "hoofdopdracht", "aangenomen_in", "af_te_doen_voor"
+        )
         .prefetch_related(
             Prefetch(
                 "actie_koppelingen",
@@ -319,3 +322,85 @@ def current_programma(pk: str | None = None) -> Programma | None:
         if chosen is not None:
             return chosen
     return programmas.first()
+
+
+# --- the council cycle: what is due before the next meeting -----------------------
+
+
+def next_meeting(on: datetime.date | None = None):
+    """The first council or committee meeting on or after ``on`` (today)."""
+    return (
+        Vergadering.objects.filter(datum__gte=on or today())
+        .order_by("datum", "soort", "commissie")
+        .first()
+    )
+
+
+@dataclass
+class WatKomtEraan:
+    """The griffie's list before a meeting: what is overdue now, what must be
+    settled by ``datum``, and the settlements proposed and not yet confirmed."""
+
+    datum: datetime.date
+    vergadering: object  # Vergadering | None
+    te_laat: list
+    voor_de_datum: list
+    voorstellen: list
+
+    @property
+    def leeg(self) -> bool:
+        return not (self.te_laat or self.voor_de_datum or self.voorstellen)
+
+    def rows(self):
+        """Each mandate once, under the first heading it belongs to."""
+        for kop, opdrachten in (
+            ("over de uiterste datum", self.te_laat),
+            ("af te doen vóór de vergadering", self.voor_de_datum),
+            ("afdoening voorgesteld", self.voorstellen),
+        ):
+            for opdracht in opdrachten:
+                yield kop, opdracht
+
+
+def wat_komt_eraan(
+    datum: datetime.date, *, vergadering=None, programma=None
+) -> WatKomtEraan:
+    mandates = (
+        Raadsopdracht.objects.exclude(status=RaadsopdrachtStatus.AFGEDAAN)
+        .select_related("hoofdopdracht", "af_te_doen_voor", "programma")
+        .prefetch_related(
+            Prefetch(
+                "actie_koppelingen",
+                queryset=RaadsopdrachtActie.objects.select_related("actie").order_by(
+                    "actie__code"
+                ),
+            )
+        )
+        .order_by("deadline", "nummer", "pk")
+    )
+    if programma is not None:
+        mandates = mandates.filter(raadsopdracht_in_programma_q(programma.pk))
+    now = today()
+    te_laat, voor, voorstellen, seen = [], [], [], set()
+    for opdracht in mandates:
+        if opdracht.deadline and opdracht.deadline < now:
+            te_laat.append(opdracht)
+        elif (opdracht.deadline and opdracht.deadline <= datum) or (
+            opdracht.af_te_doen_voor and opdracht.af_te_doen_voor.datum <= datum
+        ):
+            voor.append(opdracht)
+        else:
+            continue
+        seen.add(opdracht.pk)
+    voorstellen = [
+        o
+        for o in mandates
+        if o.status == RaadsopdrachtStatus.AFDOENING_VOORGESTELD and o.pk not in seen
+    ]
+    return WatKomtEraan(
+        datum=datum,
+        vergadering=vergadering,
+        te_laat=te_laat,
+        voor_de_datum=voor,
+        voorstellen=voorstellen,
+    )

@@ -19,7 +19,7 @@ from historie.records import (
 )
 from pijlers.models import Actielijn, Programma
 
-from .constants import RaadsopdrachtStatus
+from .constants import ACTIE_STATUS_KLAAR, RaadsopdrachtStatus
 from .models import (
     Actie,
     ActiePartner,
@@ -28,6 +28,7 @@ from .models import (
     Organisatie,
     Raadsopdracht,
     RaadsopdrachtActie,
+    Vergadering,
     Voortgangsupdate,
 )
 
@@ -421,14 +422,27 @@ def raadsopdracht_create(
     afdoening_toelichting: str = KEEP,
     afgedaan_op: datetime.date | None = KEEP,
     afdoeningsdocument: str = KEEP,
+    fractie: str = KEEP,
+    hoofdopdracht: Raadsopdracht | None = KEEP,
+    aangenomen_in: Vergadering | None = KEEP,
+    af_te_doen_voor: Vergadering | None = KEEP,
+    bron: str = KEEP,
+    deadline_toelichting: str = KEEP,
     user,
     reason: str,
 ) -> Raadsopdracht:
     """Register a mandate; one settled before it was registered (a loaded
     council document) comes with its settlement."""
+    check_hoofdopdracht(None, hoofdopdracht)
     return create_with_history(
         Raadsopdracht,
         given(
+            fractie=fractie,
+            hoofdopdracht=hoofdopdracht,
+            aangenomen_in=aangenomen_in,
+            af_te_doen_voor=af_te_doen_voor,
+            bron=bron,
+            deadline_toelichting=deadline_toelichting,
             soort=soort,
             nummer=nummer,
             titel=titel,
@@ -466,11 +480,25 @@ def raadsopdracht_update(
     programmaoverstijgend: bool = KEEP,
     status: str = KEEP,
     deadline: datetime.date | None = KEEP,
+    fractie: str = KEEP,
+    hoofdopdracht: Raadsopdracht | None = KEEP,
+    aangenomen_in: Vergadering | None = KEEP,
+    af_te_doen_voor: Vergadering | None = KEEP,
+    bron: str = KEEP,
+    deadline_toelichting: str = KEEP,
     user,
     reason: str,
 ) -> Raadsopdracht:
     """Edit a mandate's register data; settling is ``raadsopdracht_settle``'s."""
+    if hoofdopdracht is not KEEP:
+        check_hoofdopdracht(raadsopdracht, hoofdopdracht)
     values = given(
+        fractie=fractie,
+        hoofdopdracht=hoofdopdracht,
+        aangenomen_in=aangenomen_in,
+        af_te_doen_voor=af_te_doen_voor,
+        bron=bron,
+        deadline_toelichting=deadline_toelichting,
         soort=soort,
         nummer=nummer,
         titel=titel,
@@ -500,6 +528,38 @@ def raadsopdracht_update(
     check_links_stay_in_scope(raadsopdracht, values)
     update_with_history(raadsopdracht, values, user=user, reason=reason)
     return raadsopdracht
+
+
+def check_hoofdopdracht(
+    raadsopdracht: Raadsopdracht | None, hoofdopdracht: Raadsopdracht | None
+) -> None:
+    """A commitment is part of one mandate, which is itself part of none:
+    the register has two levels, and no mandate is part of itself."""
+    if hoofdopdracht is None or hoofdopdracht is KEEP:
+        return
+    if raadsopdracht is not None and hoofdopdracht.pk == raadsopdracht.pk:
+        raise ValidationError(
+            {"hoofdopdracht": _("Een raadsopdracht is geen onderdeel van zichzelf.")}
+        )
+    if hoofdopdracht.hoofdopdracht_id is not None:
+        raise ValidationError(
+            {
+                "hoofdopdracht": _(
+                    "%(nummer)s is zelf een onderdeel; kies de opdracht waar "
+                    "het onderdeel van is."
+                )
+                % {"nummer": hoofdopdracht.nummer}
+            }
+        )
+    if raadsopdracht is not None and raadsopdracht.onderdelen.exists():
+        raise ValidationError(
+            {
+                "hoofdopdracht": _(
+                    "Deze raadsopdracht heeft zelf onderdelen en kan geen "
+                    "onderdeel van een andere zijn."
+                )
+            }
+        )
 
 
 def check_links_stay_in_scope(raadsopdracht: Raadsopdracht, values: dict) -> None:
@@ -579,6 +639,16 @@ def raadsopdracht_settle(
         errors["afdoeningsdocument"] = _(
             "Vul het kenmerk van het afdoeningsdocument in, bijvoorbeeld BOW/2019.171."
         )
+    onvoltooid = unfinished_actions(raadsopdracht)
+    if onvoltooid and not (reason or "").strip():
+        errors["reden"] = _(
+            "Niet alle gekoppelde acties zijn klaar (%(acties)s). Geef een reden "
+            "om de opdracht toch af te doen."
+        ) % {
+            "acties": ", ".join(
+                f"{a.code} {a.get_status_display()}" for a in onvoltooid
+            )
+        }
     if errors:
         raise ValidationError(errors)
     raadsopdracht.status = RaadsopdrachtStatus.AFGEDAAN
@@ -591,6 +661,70 @@ def raadsopdracht_settle(
         user=user,
         reason=reason or _("Afgedaan met %s") % raadsopdracht.afdoeningsdocument,
     )
+
+
+def unfinished_actions(raadsopdracht: Raadsopdracht) -> list[Actie]:
+    """The linked actions that are not finished (afgerond or gestopt)."""
+    return list(
+        raadsopdracht.acties.exclude(status__in=ACTIE_STATUS_KLAAR).order_by("code")
+    )
+
+
+@history_writer
+def raadsopdracht_return_proposal(
+    *, raadsopdracht: Raadsopdracht, reden: str, user
+) -> Raadsopdracht:
+    """The griffie sends a proposed settlement back to the officers: the
+    mandate is in uitvoering again, and the history says why."""
+    current = Raadsopdracht.objects.select_for_update().get(pk=raadsopdracht.pk)
+    if current.status != RaadsopdrachtStatus.AFDOENING_VOORGESTELD:
+        raise ValidationError(
+            _("Er is geen afdoeningsvoorstel om terug te geven; de status is nu %s.")
+            % current.get_status_display()
+        )
+    reden = (reden or "").strip()
+    if not reden:
+        raise ValidationError(
+            {"reden": _("Geef de reden waarom het voorstel terug gaat.")}
+        )
+    current.status = RaadsopdrachtStatus.IN_UITVOERING
+    return save_with_history(
+        current, user=user, reason=_("Afdoeningsvoorstel teruggegeven: %s") % reden
+    )
+
+
+@history_writer
+def vergadering_create(
+    *, soort: str, datum: datetime.date, commissie: str = "", titel: str = "",
+    user, reason: str,
+) -> Vergadering:  # fmt: skip
+    """Register a council or committee meeting."""
+    return create_with_history(
+        Vergadering,
+        {"soort": soort, "datum": datum, "commissie": commissie, "titel": titel},
+        user=user,
+        reason=reason,
+    )
+
+
+@history_writer
+def vergadering_update(
+    *,
+    vergadering: Vergadering,
+    soort: str = KEEP,
+    datum: datetime.date = KEEP,
+    commissie: str = KEEP,
+    titel: str = KEEP,
+    user,
+    reason: str,
+) -> Vergadering:
+    update_with_history(
+        vergadering,
+        given(soort=soort, datum=datum, commissie=commissie, titel=titel),
+        user=user,
+        reason=reason,
+    )
+    return vergadering
 
 
 def linkable_raadsopdrachten(actie: Actie) -> QuerySet[Raadsopdracht]:

@@ -1,10 +1,40 @@
 from django.urls import path
 
-from . import import_views, views
+from . import council_views, import_views, views
 
 app_name = "acties"
 
 urlpatterns = [
+    path(
+        "vergaderingen/",
+        council_views.VergaderingListView.as_view(),
+        name="vergadering-list",
+    ),
+    path(
+        "vergaderingen/nieuw/",
+        council_views.VergaderingCreateView.as_view(),
+        name="vergadering-create",
+    ),
+    path(
+        "vergaderingen/<int:pk>/bewerken/",
+        council_views.VergaderingUpdateView.as_view(),
+        name="vergadering-update",
+    ),
+    path(
+        "wat-komt-eraan/",
+        council_views.WatKomtEraanView.as_view(),
+        name="wat-komt-eraan",
+    ),
+    path(
+        "wat-komt-eraan/export.<slug:fmt>",
+        council_views.WatKomtEraanView.as_view(),
+        name="wat-komt-eraan-export",
+    ),
+    path(
+        "raadsopdrachten/<int:pk>/teruggeven/",
+        council_views.RaadsopdrachtReturnView.as_view(),
+        name="raadsopdracht-return",
+    ),
     path("acties/", views.ActieListView.as_view(), name="actie-list"),
     path("acties/export.csv", views.ActieExportView.as_view(), name="actie-export"),
     path("acties/nieuw/", views.ActieCreateView.as_view(), name="actie-create"),

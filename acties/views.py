@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from basis.dates import today
 from basis.export import csv_response
 from basis.views import (
     MergeServiceFormView,
@@ -128,7 +129,10 @@ class ActieDetailView(RoleRequiredMixin, TemplateView):
         user = self.request.user
         perms = sorted(p for p in user.get_all_permissions() if p.startswith("acties."))
         page = cached_fragment(
-            fragment_key("actie-detail", pk, *perms), lambda: self._render(pk, user)
+            # Today in the key: the overdue flags change at midnight, not with
+            # a new version of the record.
+            fragment_key("actie-detail", pk, today().isoformat(), *perms),
+            lambda: self._render(pk, user),
         )
         if page is None:
             raise Http404
@@ -528,10 +532,13 @@ class RaadsopdrachtExportView(RoleRequiredMixin, View):
         filterset = RaadsopdrachtFilterSet(
             request.GET or None, queryset=selectors.raadsopdracht_list()
         )
-        queryset = filterset.qs.prefetch_related("acties")
+        queryset = filterset.qs.select_related(
+            "hoofdopdracht", "aangenomen_in"
+        ).prefetch_related("acties")
         header = [
             "nummer", "soort", "titel", "status", "aangenomen op", "vergadering",
-            "RIS-nummer", "indiener(s)", "uiterste datum", "afgedaan op",
+            "RIS-nummer", "indiener(s)", "fractie", "onderdeel van",
+            "uiterste datum", "over de uiterste datum", "afgedaan op",
             "afdoeningsdocument", "acties", "tekst",
         ]  # fmt: skip
         rows = (
@@ -541,10 +548,13 @@ class RaadsopdrachtExportView(RoleRequiredMixin, View):
                 r.titel,
                 r.get_status_display(),
                 r.datum_aangenomen or "",
-                r.vergadering,
+                str(r.aangenomen_in or r.vergadering),
                 r.ris_nummer,
                 r.indieners,
+                r.fractie,
+                r.hoofdopdracht.nummer if r.hoofdopdracht else "",
                 r.deadline or "",
+                _("ja") if r.te_laat else _("nee"),
                 r.afgedaan_op or "",
                 r.afdoeningsdocument,
                 ", ".join(a.code for a in r.acties.all()),
@@ -703,6 +713,11 @@ class RaadsopdrachtSettleView(RaadsopdrachtStepView):
 
     def get_initial(self):
         return {"afdoening_toelichting": self.opdracht.afdoening_toelichting}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            onvoltooid=services.unfinished_actions(self.opdracht), **kwargs
+        )
 
     def perform(self, form):
         return services.raadsopdracht_settle(

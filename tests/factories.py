@@ -158,7 +158,15 @@ def restore_roles() -> None:
     The migration that made them cannot be replayed here, so they are made
     again from its own table of permissions.
     """
-    roles = import_module("actieprogramma.migrations.0001_roles").ROLE_PERMISSIONS
+    roles = {
+        name: list(wanted)
+        for name, wanted in import_module(
+            "actieprogramma.migrations.0001_roles"
+        ).ROLE_PERMISSIONS.items()
+    }
+    later = import_module("actieprogramma.migrations.0003_vergadering_permissions")
+    for name, codenames in later.GRANTS.items():
+        roles[name] += [f"acties.{code}" for code in codenames]
     for name, wanted in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(

@@ -28,10 +28,10 @@ def test_frame_has_skip_link_menu_and_breadcrumbs(client, beleidsmedewerker):
 
 def test_read_only_marker_only_for_the_griffie(client, griffie, coordinator):
     client.force_login(griffie)
-    assert "Alleen lezen" in client.get("/").content.decode()
+    assert "Acties alleen lezen" in client.get("/").content.decode()
     client.force_login(coordinator)
     html = client.get("/").content.decode()
-    assert "Alleen lezen" not in html
+    assert "alleen lezen" not in html
     assert reverse("admin:index") in html  # coordinators reach the admin
 
 

@@ -243,6 +243,7 @@ def test_a_settlement_proposal_stays_internal_until_the_mandate_is_settled(
         afdoeningsdocument="BOW/2026.7",
         afdoening_toelichting="Uitgevoerd met acties 3.1 en 3.2",
         user=griffie,
+        reason="Afgedaan; de acties lopen door",
     )
     documents = public_documents(world["programma"])
     assert "Uitgevoerd met acties 3.1 en 3.2" in documents["json"]

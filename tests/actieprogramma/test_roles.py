@@ -22,6 +22,7 @@ RECORDS = {
         "meting",
         "raadsopdracht",
         "raadsopdrachtactie",
+        "vergadering",
     ],
     "evaluatie": ["tussenevaluatie", "bevinding"],
 }
@@ -44,6 +45,7 @@ DESIGN = {
     "griffie": {
         "acties.raadsopdracht": {A, C, "settle"},
         "acties.raadsopdrachtactie": {A, D},
+        "acties.vergadering": {A, C},
     },
     "coordinator": {
         "pijlers.programma": {A, C, D},
@@ -58,6 +60,7 @@ DESIGN = {
         "acties.organisatie": {A, C, D},
         "acties.raadsopdracht": {A, C, D, "propose_settlement", "settle"},
         "acties.raadsopdrachtactie": {A, D},
+        "acties.vergadering": {A, C, D},
         "evaluatie.tussenevaluatie": {A, C, "finalise"},
         "evaluatie.bevinding": {A, C},
         # Requiring a second factor per role (beveiliging's 0002 migration).

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from acties.models import Meting
+from acties.models import Meting, Vergadering
 from historie.records import save_with_history, system_user
 from tests.factories import (
     ActieFactory,
@@ -53,4 +53,9 @@ def world(db):
         "raadsopdracht": opdracht,
         "koppeling": RaadsopdrachtActieFactory(raadsopdracht=opdracht, actie=actie),
         "evaluatie": TussenevaluatieFactory(programma=actielijn.programma),
+        "vergadering": save_with_history(
+            Vergadering(soort="raad", datum=datetime.date(2026, 5, 28)),
+            user=system_user(),
+            reason="Testgegevens",
+        ),
     }

@@ -68,7 +68,7 @@ def test_export_import_into_an_empty_instance_and_export_again_is_identical(
     assert (tmp_path / "again.zip").read_bytes() == first_zip
     kinds = ("acties", "voortgangsupdates", "indicatoren", "metingen",
              "raadsopdrachten", "koppelingen")  # fmt: skip
-    assert [len(data[kind]) for kind in kinds] == [19, 17, 5, 11, 6, 6]
+    assert [len(data[kind]) for kind in kinds] == [19, 17, 5, 11, 9, 9]
 
 
 def test_identifiers_are_stable_keys_not_database_ids(programme):

@@ -124,6 +124,7 @@ def _raadsopdracht_settle(w, text):
         afdoeningsdocument="BOW/2026.1",
         afdoening_toelichting=text,
         user=system_user(),
+        reason="Afgedaan; de gekoppelde actie loopt door",
     )
     return Raadsopdracht.objects.get(pk=opdracht.pk).afdoening_toelichting
 

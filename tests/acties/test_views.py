@@ -45,6 +45,12 @@ ROUTES = {
     "acties:raadsopdracht-update": ("raadsopdracht", REGISTER, REGISTER, 200),
     "acties:raadsopdracht-propose": ("raadsopdracht", EDITORS, EDITORS, 200),
     "acties:raadsopdracht-settle": ("raadsopdracht", REGISTER, REGISTER, 200),
+    "acties:raadsopdracht-return": ("raadsopdracht", REGISTER, REGISTER, 200),
+    "acties:vergadering-list": (None, ALL, set(), 405),
+    "acties:vergadering-create": (None, REGISTER, REGISTER, 200),
+    "acties:vergadering-update": ("vergadering", REGISTER, REGISTER, 200),
+    "acties:wat-komt-eraan": (None, ALL, set(), 405),
+    "acties:wat-komt-eraan-export": (None, ALL, set(), 405),
     "programma-openbaar": ("programma", {"coordinator"}, {"coordinator"}, 200),
     "acties:import": (None, EDITORS, EDITORS, 200),
     "acties:import-template": (None, EDITORS, set(), 405),
@@ -89,6 +95,8 @@ def url_for(name, world):
     record = ROUTES[name][0]
     if name == "acties:import-template":
         return reverse(name, args=["acties", "xlsx"])
+    if name == "acties:wat-komt-eraan-export":
+        return reverse(name, args=["csv"])
     return reverse(name, args=url_args(name, world[record]) if record else [])
 
 
@@ -401,7 +409,13 @@ def test_settle_workflow_through_the_pages(client, beleidsmedewerker, griffie, w
     assert response.status_code == 200  # the document is required
     assert "afdoeningsdocument" in response.context["form"].errors
     response = client.post(
-        url, {"afgedaan_op": "2026-11-01", "afdoeningsdocument": "RIS999999"}
+        url,
+        {
+            "afgedaan_op": "2026-11-01",
+            "afdoeningsdocument": "RIS999999",
+            # Its action is not finished: the griffie says why it is settled.
+            "reden": "De raad nam genoegen met de brief",
+        },
     )
     assert response.status_code == 302
     opdracht.refresh_from_db()
@@ -574,8 +588,9 @@ PINNED = {
     "acties:actie-detail": 20,
     "home": 23,
     "programma-detail": 12,
-    "acties:raadsopdracht-list": 10,
-    "acties:raadsopdracht-detail": 12,
+    # The meetings of the filter; the commitments that are part of a mandate.
+    "acties:raadsopdracht-list": 11,
+    "acties:raadsopdracht-detail": 13,
     "peildatum": 20,
     "vergelijk": 36,
 }

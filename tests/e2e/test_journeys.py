@@ -144,7 +144,7 @@ def test_griffie_reviews_settles_a_mandate_and_downloads_the_evaluation(
         reason="Voor de griffie",
     )
     page = open_as("griffie")
-    expect(page.get_by_text("Alleen lezen")).to_be_visible()
+    expect(page.get_by_text("Acties alleen lezen")).to_be_visible()
     actie = Actie.objects.get(code="1.2")
 
     page.goto(actie.get_absolute_url())

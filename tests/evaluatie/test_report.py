@@ -111,6 +111,7 @@ def programme(beleidsmedewerker):
             afgedaan_op=datetime.date(2025, 10, 1),
             afdoeningsdocument="BOW/2019.171",
             user=user,
+            reason="Afgedaan met BOW/2019.171; de actie loopt door",
         )
     with recorded_at(at("2025-12-01")):
         save_with_history(
