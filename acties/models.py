@@ -591,6 +591,15 @@ class Raadsopdracht(models.Model):
         return reverse("acties:raadsopdracht-detail", args=[self.pk])
 
     @property
+    def kop(self) -> str:
+        """How the register names it: "Motie H.4", "Beslispunt III"; a number
+        that says its kind already ("Toezegging BOW/2019.171") as it is."""
+        soort = self.get_soort_display()
+        if soort.lower() in self.nummer.lower():
+            return self.nummer[:1].upper() + self.nummer[1:]
+        return f"{soort.capitalize()} {self.nummer}"
+
+    @property
     def te_laat(self) -> bool:
         """Its deadline has passed and it is not settled (the rule of
         ``selectors.overdue_raadsopdracht_q``, for one record)."""

@@ -199,6 +199,9 @@ class RaadsopdrachtState:
     tekst: str = ""
     indieners: str = ""
     vergadering: str = ""
+    hoofdopdracht_id: int | None = None
+    bron: str = ""
+    deadline_toelichting: str = ""
 
 
 @dataclass
@@ -323,6 +326,9 @@ def programma_state(
             tekst=row.tekst,
             indieners=row.indieners,
             vergadering=row.vergadering,
+            hoofdopdracht_id=row.hoofdopdracht_id,
+            bron=row.bron,
+            deadline_toelichting=row.deadline_toelichting,
         )
         for row in sorted(
             snapshot.raadsopdrachten.values(),

@@ -247,6 +247,8 @@ class Mandaat:
     datum_label: str
     acties: list[ActieState]
     achtergrond: bool = False
+    # The mandate a commitment is part of.
+    hoofd: RaadsopdrachtState | None = None
 
 
 @dataclass
@@ -548,34 +550,55 @@ def _roman(text: str) -> int | None:
     return total
 
 
+def _datum_label(r, hoofd) -> str:
+    """Decision points are decided, motions and amendments adopted; a
+    commitment of the college is made (one in an amendment came with it)."""
+    if r.soort == "beslispunt":
+        return "Besloten"
+    if r.soort == "toezegging" and not (hoofd and hoofd.soort == "amendement"):
+        return "Toegezegd"
+    return "Aangenomen"
+
+
 def _mandaten(state: ProgrammaState) -> list[Mandaat]:
     by_code = {a.code: a for a in state.acties}
     start = state.programma.periode_start
 
+    by_id = {r.id: r for r in state.raadsopdrachten}
+
     def order(r):
+        # A commitment right after the mandate it is part of.
+        parent = by_id.get(r.hoofdopdracht_id)
+        if parent is not None:
+            return (*order(parent)[:4], 1, r.nummer)
         roman = _roman(r.nummer)
         return (
             SOORT_ORDER.get(r.soort, 9),
             roman if roman is not None else 999,
             r.datum_aangenomen or datetime.date.min,
             r.nummer,
+            0,
+            "",
         )
 
     mandaten = []
     for r in sorted(state.raadsopdrachten, key=order):
         label = r.soort_label.capitalize()
+        # "Amendement bij IV, toezegging 1" says what it is already.
         kop = (
-            r.nummer
-            if r.nummer.lower().startswith(r.soort_label.lower())
+            r.nummer[:1].upper() + r.nummer[1:]
+            if r.soort_label.lower() in r.nummer.lower()
+            or r.nummer.lower().startswith(r.soort_label.lower())
             else (f"{label} {r.nummer}")
         )
         mandaten.append(
             Mandaat(
                 state=r,
                 kop=kop,
-                datum_label="Besloten" if r.soort == "beslispunt" else "Aangenomen",
+                datum_label=_datum_label(r, by_id.get(r.hoofdopdracht_id)),
                 acties=[by_code[code] for code in r.acties if code in by_code],
                 achtergrond=bool(r.afgedaan_op and start and r.afgedaan_op < start),
+                hoofd=by_id.get(r.hoofdopdracht_id),
             )
         )
     return sorted(mandaten, key=lambda m: m.achtergrond)

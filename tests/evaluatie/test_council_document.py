@@ -251,3 +251,28 @@ def test_an_action_an_officer_marked_is_explained_with_its_measurements(
         if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/Figure"
     ]
     assert alt in alts
+
+
+def test_the_commitments_follow_the_mandate_they_are_part_of(demo, demo_text):
+    annex = demo_text.split("Bijlage: raadsopdrachten")[-1]  # not the contents
+    order = [
+        annex.index(kop)
+        for kop in (
+            "Beslispunt IV:",
+            "Amendement bij IV: Certificeringsprogramma",
+            "Amendement bij IV, toezegging 1: Het certificeringsprogramma",
+            "Amendement bij IV, toezegging 2: In 2025",
+            "Toezegging BOW/2019.171: Een betere re-integratie",
+        )
+    ]
+    assert order == sorted(order)
+    assert "Toezegging Amendement" not in annex
+    tweede = annex.split("Amendement bij IV, toezegging 2: In 2025")[1][:900]
+    assert "Onderdeel van Amendement bij IV" in tweede
+    assert "Redactionele lezing: het amendement zegt ‘in 2025’" in tweede
+    brief = annex.split("Toezegging BOW/2019.171: Een betere")[1][:700]
+    assert "Toegezegd 2 juli 2019" in brief
+    # The overdue commitment is among the points the committee reads first.
+    summary = demo_text.split("Aandachtspunten")[1].split("Kerncijfers")[0]
+    assert "Amendement bij IV, toezegging 2 “In 2025" in summary
+    assert "de uiterste datum 31 dec. 2025 is verstreken" in summary

@@ -233,6 +233,8 @@ def _post_strategy(base: dict) -> st.SearchStrategy:
 # taken from the form on the page.
 OTHER_FORMS = {
     "acties:import",
+    # Its form is there only while a settlement is proposed.
+    "acties:raadsopdracht-return",
     "beveiliging:tweestaps",
     "beveiliging:tweestaps-delete",
     "beveiliging:reservecodes",
