@@ -171,6 +171,13 @@ def test_griffie_reviews_settles_a_mandate_and_downloads_the_evaluation(
     page.get_by_label("Afgedaan op").fill("2026-11-20")
     page.get_by_label("Afdoeningsdocument").focus()
     page.keyboard.type("RIS999001")
+    # Its action 1.1 is not finished: the page says so, and asks why.
+    expect(page.get_by_role("note")).to_contain_text("1.1")
+    activate(page.get_by_role("button", name="Afdoening bevestigen"))
+    expect(page.locator(".form-errors")).to_contain_text("Geef een reden")
+    page.get_by_label("Reden van de wijziging").fill(
+        "De raad besprak de evaluatie eerder dan gepland."
+    )
     activate(page.get_by_role("button", name="Afdoening bevestigen"))
     expect(page.get_by_role("status")).to_contain_text("De raadsopdracht is afgedaan.")
     expect(page.locator(".detail-grid")).to_contain_text("RIS999001")
