@@ -200,6 +200,11 @@ def lijst_rij(actie) -> list:
 
 # What each kind of import file holds: its name, the columns it needs, those
 # it may have, and those it reads past.
+REGISTER_KOLOMMEN = [
+    "soort", "tekst", "indiener(s)", "fractie", "datum vergadering",
+    "vergadering", "ris-nummer", "status", "afgedaan op",
+    "afdoeningsdocument", "termijn", "onderdeel van", "acties",
+]  # fmt: skip
 IMPORT_KINDS = {
     "acties": (
         gettext_lazy("Acties"),
@@ -219,7 +224,41 @@ IMPORT_KINDS = {
         ["toelichting"],
         ["id"],
     ),
+    # The columns of the overviews that council information systems (iBabs,
+    # NotuBiz) export of motions and commitments.
+    "raadsopdrachten": (
+        gettext_lazy("Raadsopdrachten en toezeggingen (register)"),
+        ["nummer", "titel"],
+        REGISTER_KOLOMMEN,
+        ["id"],
+    ),
 }
+# Other names the same columns go by in those exports (lower case).
+IMPORT_ALIASES = {
+    "raadsopdrachten": {
+        "indieners": "indiener(s)",
+        "indiener": "indiener(s)",
+        "ris nummer": "ris-nummer",
+        "risnummer": "ris-nummer",
+        "datum": "datum vergadering",
+        "vergaderdatum": "datum vergadering",
+        "uiterste datum": "termijn",
+        "deadline": "termijn",
+        "afdoeningsdatum": "afgedaan op",
+        "onderdeel": "onderdeel van",
+    },
+}
+# What a person needs to import each kind.
+IMPORT_PERMISSIONS = {
+    "acties": ("acties.add_actie", "acties.change_actie"),
+    "voortgangsupdates": ("acties.add_voortgangsupdate",),
+    "metingen": ("acties.add_meting", "acties.change_meting"),
+    "raadsopdrachten": ("acties.add_raadsopdracht", "acties.change_raadsopdracht"),
+}
+
+
+def importable_kinds(user) -> list[str]:
+    return [kind for kind, perms in IMPORT_PERMISSIONS.items() if user.has_perms(perms)]
 
 
 # --- open data --------------------------------------------------------------------

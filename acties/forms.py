@@ -415,7 +415,10 @@ class ImportForm(NoVictimDataMixin, forms.Form):
         help_text=_("Komt in de historie bij elke wijziging uit dit bestand."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kinds=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["soort"].choices = [(k, v[0]) for k, v in IMPORT_KINDS.items()]
+        # Only the kinds this person may import.
+        self.fields["soort"].choices = [
+            (k, v[0]) for k, v in IMPORT_KINDS.items() if kinds is None or k in kinds
+        ]
         self.fields["programma"].queryset = programma_list()

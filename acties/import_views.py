@@ -10,7 +10,7 @@ import base64
 
 import tablib
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +22,7 @@ from django.views.generic import FormView
 from basis.views import RoleRequiredMixin, breadcrumbs
 from pijlers.models import Programma
 
-from .exchange import IMPORT_KINDS
+from .exchange import IMPORT_KINDS, IMPORT_PERMISSIONS, importable_kinds
 from .forms import ImportForm
 from .imports import (
     MAX_BYTES,
@@ -37,32 +37,43 @@ from .imports import (
 from .opendata import export_programme, to_csv_zip, to_json
 
 SESSION_KEY = "acties_import"
-IMPORT_PERMISSIONS = (
-    "acties.add_actie",
-    "acties.change_actie",
-    "acties.add_voortgangsupdate",
-    "acties.add_meting",
-    "acties.change_meting",
-)
 
 
-def _crumbs(*items):
+def _crumbs(*items, register=False):
+    if register:
+        return breadcrumbs(
+            (_("Raadsopdrachten"), reverse("acties:raadsopdracht-list")), *items
+        )
     return breadcrumbs((_("Acties"), reverse("acties:actie-list")), *items)
 
 
 class ImportView(RoleRequiredMixin, FormView):
-    permission_required = IMPORT_PERMISSIONS
+    """Officers import actions, updates and measurements; the griffie the
+    register of mandates; each only the kinds their role may write."""
+
     form_class = ImportForm
     template_name = "acties/import_form.html"
+
+    def has_permission(self):
+        return bool(importable_kinds(self.request.user))
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "kinds": self.kinds}
+
+    @property
+    def kinds(self):
+        return importable_kinds(self.request.user)
 
     def get_initial(self):
         from .selectors import current_programma
 
-        return {"soort": "acties", "programma": current_programma()}
+        wanted = self.request.GET.get("soort")
+        soort = wanted if wanted in self.kinds else self.kinds[0]
+        return {"soort": soort, "programma": current_programma()}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            kinds=IMPORT_KINDS,
+            kinds={k: v for k, v in IMPORT_KINDS.items() if k in self.kinds},
             max_mb=MAX_BYTES // 2**20,
             max_rows=MAX_ROWS,
             breadcrumbs=_crumbs((_("Importeren"), None)),
@@ -118,7 +129,9 @@ def _preview(request, stash, plan, *, stale=False, error=None, status=200):
             "stale": stale,
             "error": error,
             "breadcrumbs": _crumbs(
-                (_("Importeren"), reverse("acties:import")), (_("Controleren"), None)
+                (_("Importeren"), reverse("acties:import")),
+                (_("Controleren"), None),
+                register=stash["kind"] == "raadsopdrachten",
             ),
         },
         status=status,
@@ -128,6 +141,8 @@ def _preview(request, stash, plan, *, stale=False, error=None, status=200):
 def confirm(request):
     """Write what the preview showed, if it is still what the file would do."""
     stash = request.session.get(SESSION_KEY)
+    if stash and stash["kind"] not in importable_kinds(request.user):
+        raise PermissionDenied
     if not stash:
         messages.warning(
             request,
@@ -161,13 +176,21 @@ def confirm(request):
         written,
     )
     messages.success(request, done % {"n": written, "reason": stash["reason"]})
+    if stash["kind"] == "raadsopdrachten":
+        return redirect(
+            f"{reverse('acties:raadsopdracht-list')}?programma={stash['programma']}"
+        )
     return redirect(f"{reverse('acties:actie-list')}?programma={stash['programma']}")
 
 
 class ImportTemplateView(RoleRequiredMixin, View):
     """An empty file with the expected columns, as CSV or Excel."""
 
-    permission_required = IMPORT_PERMISSIONS
+    def has_permission(self):
+        kind = self.kwargs.get("kind")
+        if kind not in IMPORT_PERMISSIONS:
+            return bool(importable_kinds(self.request.user))  # then a 404
+        return self.request.user.has_perms(IMPORT_PERMISSIONS[kind])
 
     def get(self, request, kind, fmt):
         if kind not in IMPORT_KINDS or fmt not in {"csv", "xlsx"}:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import tablib
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from basis.export import FORMULA_PREFIXES, unneutralise
@@ -32,10 +33,13 @@ from .constants import (
     DOELGROEP_FIELDS,
     UITBUITING_FIELDS,
     ActieStatus,
+    RaadsopdrachtSoort,
+    RaadsopdrachtStatus,
 )
 from .exchange import (
     BY_KEY,
     FLAGS,
+    IMPORT_ALIASES,
     IMPORT_KINDS,
     LIJST_KOLOMMEN,
     LIST_SEPARATOR,
@@ -43,8 +47,16 @@ from .exchange import (
     Veld,
     lijst_rij,
 )
-from .forms import ActieForm, MetingForm, VoortgangsupdateForm
-from .models import Actie, Indicator, Meting, Organisatie, Voortgangsupdate
+from .forms import ActieForm, MetingForm, RaadsopdrachtForm, VoortgangsupdateForm
+from .models import (
+    Actie,
+    Indicator,
+    Meting,
+    Organisatie,
+    Raadsopdracht,
+    RaadsopdrachtActie,
+    Voortgangsupdate,
+)
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
@@ -315,11 +327,14 @@ def _read_cell(veld: Veld, text: str, lijnen: dict, organisaties: dict, errors: 
 
 
 def plan_import(kind: str, headers, rows, *, programma: Programma, reason: str):
+    aliases = IMPORT_ALIASES.get(kind, {})
+    headers = [aliases.get(h, h) for h in headers]
     check_columns(kind, headers)
     planner = {
         "acties": _plan_acties,
         "voortgangsupdates": _plan_updates,
         "metingen": _plan_metingen,
+        "raadsopdrachten": _plan_raadsopdrachten,
     }[kind]
     # A cell the export marked with an apostrophe so that no spreadsheet runs
     # it as a formula reads back as it was.
@@ -650,6 +665,247 @@ def _plan_metingen(records, headers, programma, reason):
                 )
             )
     return plans
+
+
+# --- the register of council mandates -----------------------------------------------
+
+# Column of the file → field of the mandate form.
+REGISTER_VELDEN = {
+    "nummer": "nummer",
+    "soort": "soort",
+    "titel": "titel",
+    "tekst": "tekst",
+    "indiener(s)": "indieners",
+    "fractie": "fractie",
+    "datum vergadering": "datum_aangenomen",
+    "vergadering": "vergadering",
+    "ris-nummer": "ris_nummer",
+    "termijn": "deadline",
+    "onderdeel van": "hoofdopdracht",
+}
+# Words the overviews use for a kind or a status.
+SOORT_WOORDEN = {"besluit": "beslispunt", "beslispunten": "beslispunt"}
+STATUS_WOORDEN = {
+    "lopend": "in_uitvoering",
+    "in behandeling": "in_uitvoering",
+    "afgehandeld": "afgedaan",
+    "afgerond": "afgedaan",
+    "voorstel tot afdoening": "afdoening_voorgesteld",
+}
+LINKED_ON_IMPORT = "Gekoppeld bij het inlezen van het register (rij %s)."
+
+
+def _register_choice(text: str, choices, words: dict) -> str:
+    return words.get(text.lower().strip(), _choice(text, choices))
+
+
+def _plan_raadsopdrachten(records, headers, programma, reason):
+    """Mandates and commitments of ``programma``, matched on their number: a
+    known number updates that mandate, a new one registers it. A second
+    import of the same file changes nothing."""
+    bekend = {
+        r.nummer: r
+        for r in Raadsopdracht.objects.filter(
+            Q(programma=programma) | Q(actie_koppelingen__actie__programma=programma)
+        )
+        .distinct()
+        .select_related("hoofdopdracht")
+    }
+    acties = {a.code: a for a in Actie.objects.filter(programma=programma)}
+    gekoppeld = set(
+        RaadsopdrachtActie.objects.filter(actie__programma=programma).values_list(
+            "raadsopdracht__nummer", "actie__code"
+        )
+    )
+    columns = {field: column for column, field in REGISTER_VELDEN.items()}
+    columns["reden"] = _("reden (bij het uploaden)")
+    in_file, plans = {}, []
+    for number, record in enumerate(records, start=2):
+        nummer = record.get("nummer", "").strip()
+        plan = RowPlan(number, nummer)
+        plans.append(plan)
+        if nummer in in_file:
+            plan.action = "fout"
+            plan.errors.append(
+                ("nummer", _("Dit nummer staat ook in rij %s.") % in_file[nummer])
+            )
+            continue
+        in_file[nummer] = number
+        existing = bekend.get(nummer)
+        nieuwe_hoofd = ""
+        data = _register_initial(existing, programma)
+        data["reden"] = reason
+        for column, name in REGISTER_VELDEN.items():
+            if column not in record:
+                continue
+            text = record[column]
+            if name == "soort":
+                text = _register_choice(text, RaadsopdrachtSoort.choices, SOORT_WOORDEN)
+            elif name in ("datum_aangenomen", "deadline"):
+                text = _typed_date(text)
+            elif name == "hoofdopdracht":
+                parent = bekend.get(text.strip()) if text.strip() else None
+                if parent is None and text.strip() in in_file:
+                    # Registered by an earlier row of this file: linked when
+                    # that row has been written.
+                    nieuwe_hoofd = text.strip()
+                elif text.strip() and parent is None:
+                    plan.errors.append(
+                        (
+                            column,
+                            _(
+                                "Er is geen raadsopdracht %s in het register of in "
+                                "een eerdere rij."
+                            )
+                            % text,
+                        )
+                    )
+                text = parent.pk if parent else ""
+            data[name] = text
+        status = RaadsopdrachtStatus.OPEN if existing is None else existing.status
+        if "status" in record and record["status"].strip():
+            status = _register_choice(
+                record["status"], RaadsopdrachtStatus.choices, STATUS_WOORDEN
+            )
+            if status not in RaadsopdrachtStatus.values:
+                plan.errors.append(
+                    ("status", _("Onbekende status: %s.") % record["status"])
+                )
+        settle = status == RaadsopdrachtStatus.AFGEDAAN and (
+            existing is None or existing.status != RaadsopdrachtStatus.AFGEDAAN
+        )
+        afgedaan_op, document = None, ""
+        if settle:
+            afgedaan_op = _register_date(record.get("afgedaan op", ""), plan)
+            document = record.get("afdoeningsdocument", "").strip()
+            if afgedaan_op is None and not plan.errors:
+                plan.errors.append(
+                    ("afgedaan op", _("Een afgedane opdracht heeft een datum."))
+                )
+            if not document:
+                plan.errors.append(
+                    ("afdoeningsdocument", _("Noem het afdoeningsdocument."))
+                )
+            # The form offers the statuses before settling; settling follows.
+            data["status"] = (
+                existing.status if existing else RaadsopdrachtStatus.IN_UITVOERING
+            )
+        elif status in RaadsopdrachtStatus.values:
+            data["status"] = status
+        links = []
+        for code in _names(record.get("acties", "").replace(",", LIST_SEPARATOR)):
+            if code not in acties:
+                plan.errors.append(
+                    ("acties", _("Dit programma heeft geen actie %s.") % code)
+                )
+            elif (nummer, code) not in gekoppeld:
+                links.append(acties[code])
+        old = (
+            {n: _display(getattr(existing, n)) for n in REGISTER_VELDEN.values()}
+            if existing
+            else {}
+        )
+        form = RaadsopdrachtForm(
+            data=data, instance=existing or Raadsopdracht(), merge=False
+        )
+        if not form.is_valid() or plan.errors:
+            plan.action = "fout"
+            plan.errors += _form_errors(form, columns)
+            continue
+        values = form.service_values()
+        changed = [n for n in form.changed_data if n in values]
+        if existing is None:
+            plan.action = "nieuw"
+            plan.changes = [
+                (str(form.fields[n].label), "–", _display(values.get(n)))
+                for n in REGISTER_VELDEN.values()
+                if values.get(n) not in (None, "")
+            ]
+        elif changed or links or settle or nieuwe_hoofd:
+            plan.action = "wijzigen"
+            plan.changes = [
+                (str(form.fields[n].label), old.get(n, "–"), _display(values[n]))
+                for n in changed
+            ]
+        if links:
+            plan.changes.append((_("Acties"), "–", ", ".join(a.code for a in links)))
+        if settle:
+            plan.changes.append(
+                (_("Status"), "–", f"{RaadsopdrachtStatus.AFGEDAAN.label}, {document}")
+            )
+        if plan.action == "ongewijzigd":
+            continue
+        if nieuwe_hoofd:
+            plan.changes.append((_("Onderdeel van"), "–", nieuwe_hoofd))
+        plan.apply = _register_apply(
+            existing, values, changed, links, settle, afgedaan_op, document,
+            nieuwe_hoofd, number,
+        )  # fmt: skip
+    return plans
+
+
+def _register_date(text: str, plan) -> datetime.date | None:
+    text = _typed_date(text.strip())
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        plan.errors.append(
+            (
+                "afgedaan op",
+                _("Geen datum: %s (gebruik 4-4-2019 of 2019-04-04).") % text,
+            )
+        )
+        return None
+
+
+def _register_initial(existing, programma) -> dict:
+    if existing is None:
+        return {"programma": programma.pk, "soort": RaadsopdrachtSoort.MOTIE}
+    data = {name: getattr(existing, name) for name in RaadsopdrachtForm.Meta.fields}
+    for name in ("hoofdopdracht", "aangenomen_in", "af_te_doen_voor", "programma"):
+        data[name] = getattr(existing, f"{name}_id") or ""
+    return {k: ("" if v is None else v) for k, v in data.items()}
+
+
+def _register_apply(existing, values, changed, links, settle, afgedaan_op, document,
+                    nieuwe_hoofd, number):  # fmt: skip
+    def apply(user, reason):
+        if nieuwe_hoofd:
+            values["hoofdopdracht"] = Raadsopdracht.objects.filter(
+                nummer=nieuwe_hoofd
+            ).latest("pk")
+            changed.append("hoofdopdracht")
+        if existing is None:
+            opdracht = services.raadsopdracht_create(user=user, reason=reason, **values)
+        else:
+            opdracht = existing
+            if changed:
+                services.raadsopdracht_update(
+                    raadsopdracht=existing,
+                    user=user,
+                    reason=reason,
+                    **{n: values[n] for n in changed},
+                )
+        for actie in links:
+            services.raadsopdracht_actie_link(
+                raadsopdracht=opdracht,
+                actie=actie,
+                toelichting=LINKED_ON_IMPORT % number,
+                user=user,
+            )
+        if settle:
+            services.raadsopdracht_settle(
+                raadsopdracht=opdracht,
+                afgedaan_op=afgedaan_op,
+                afdoeningsdocument=document,
+                user=user,
+                reason=reason,
+            )
+        return opdracht
+
+    return apply
 
 
 # --- applying -------------------------------------------------------------------------

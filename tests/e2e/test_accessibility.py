@@ -190,6 +190,7 @@ def test_every_main_page_and_form_has_no_axe_violations(
         ("Dashboard", reverse("home")),
         ("Actie", actie.get_absolute_url()),
         ("Geen toegang", reverse("acties:actie-update", args=[actie.pk])),
+        ("Register importeren", reverse("acties:import") + "?soort=raadsopdrachten"),
     ]:
         griffie.goto(address)
         scan(griffie, label, griffie_results)
