@@ -53,6 +53,7 @@ urlpatterns = [
         name="record-history",
     ),
     path("peildatum/", views.PeildatumView.as_view(), name="peildatum"),
+    path("zoeken/", views.ZoekenView.as_view(), name="zoeken"),
     path("vergelijk/", views.VergelijkView.as_view(), name="vergelijk"),
     # Outside the request transaction: it must answer when the database cannot.
     path(

@@ -1,6 +1,7 @@
 import logging
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
@@ -320,5 +321,26 @@ class VergelijkView(RoleRequiredMixin, TemplateView):
             sections=sections,
             programma=programma,
             breadcrumbs=breadcrumbs((_("Vergelijken"), None)),
+            **kwargs,
+        )
+
+
+class ZoekenView(LoginRequiredMixin, TemplateView):
+    """One search over everything the reader may see (actieprogramma.search)."""
+
+    template_name = "actieprogramma/zoeken.html"
+
+    def get_context_data(self, **kwargs):
+        from .search import MAX_QUERY, search
+
+        q = " ".join(self.request.GET.get("q", "").split())
+        te_lang = len(q) > MAX_QUERY
+        resultaten = search(q, self.request.user) if q else []
+        return super().get_context_data(
+            q=q[:MAX_QUERY],
+            te_lang=te_lang,
+            resultaten=resultaten,
+            totaal=sum(total for _source, _hits, total in resultaten),
+            breadcrumbs=breadcrumbs((_("Zoeken"), None)),
             **kwargs,
         )

@@ -63,6 +63,7 @@ ROUTES = {
     "historie-export": (None, ALL, set(), 405),
     "record-history": ("indicator", ALL, set(), 405),
     "peildatum": (None, ALL, set(), 405),
+    "zoeken": (None, ALL, set(), 405),
     "vergelijk": (None, ALL, set(), 405),
     "evaluatie:list": (None, ALL, set(), 405),
     "evaluatie:create": (None, EDITORS, EDITORS, 200),

@@ -143,6 +143,8 @@ def test_every_main_page_and_form_has_no_axe_violations(
             url("acties:wat-komt-eraan") + "?datum=morgen",
         ),
         ("Vergaderingen", url("acties:vergadering-list")),
+        ("Zoeken", url("zoeken") + "?q=Grinwis"),
+        ("Zoeken, niets gevonden", url("zoeken") + "?q=qqqq"),
         ("Nieuwe vergadering", url("acties:vergadering-create")),
         ("Organisaties", url("acties:organisatie-list")),
         ("Historie", url("historie")),
