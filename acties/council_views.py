@@ -18,7 +18,8 @@ from pijlers.models import Programma
 from . import selectors, services
 from .constants import RaadsopdrachtStatus
 from .forms import TeruggevenForm, VergaderingForm
-from .models import Raadsopdracht, Vergadering
+from .models import Vergadering
+from .views import RaadsopdrachtStepView
 
 # The rule the overdue flag applies, said where the flag is shown.
 REGEL_TE_LAAT = _(
@@ -217,20 +218,15 @@ class WatKomtEraanView(RoleRequiredMixin, TemplateView):
         )
 
 
-class RaadsopdrachtReturnView(ServiceFormView):
+class RaadsopdrachtReturnView(RaadsopdrachtStepView):
     """The griffie sends a proposed settlement back, with a reason."""
 
     permission_required = "acties.settle_raadsopdracht"
     form_class = TeruggevenForm
-    template_name = "acties/raadsopdracht_step.html"
     title = _("Afdoeningsvoorstel teruggeven")
     success_message = _(
         "Het voorstel is teruggegeven; de opdracht is weer in uitvoering."
     )
-
-    @cached_property
-    def opdracht(self):
-        return get_object_or_404(Raadsopdracht, pk=self.kwargs["pk"])
 
     def refusal(self):
         """Nothing to return: the page says so and offers no form."""
@@ -247,29 +243,9 @@ class RaadsopdrachtReturnView(ServiceFormView):
             )
         )
 
-    def get(self, request, *args, **kwargs):
-        return self.refusal() or super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        return self.refusal() or super().post(request, *args, **kwargs)
-
     def perform(self, form):
         return services.raadsopdracht_return_proposal(
             raadsopdracht=self.opdracht,
             reden=form.cleaned_data["reden"],
             user=self.request.user,
-        )
-
-    def get_context_data(self, **kwargs):
-        opdracht = self.opdracht
-        return super().get_context_data(
-            raadsopdracht=opdracht,
-            title=self.title,
-            cancel_url=opdracht.get_absolute_url(),
-            breadcrumbs=breadcrumbs(
-                (_("Raadsopdrachten"), reverse("acties:raadsopdracht-list")),
-                (str(opdracht), opdracht.get_absolute_url()),
-                (self.title, None),
-            ),
-            **kwargs,
         )

@@ -367,6 +367,15 @@ class Meting(models.Model):
         return f"{self.indicator}: {self.waarde} ({self.datum:%Y-%m-%d})"
 
 
+def mandate_heading(soort: str, nummer: str) -> str:
+    """How the register names a mandate: "Motie H.4", "Beslispunt III"; a
+    number that says its kind already ("Amendement bij IV, toezegging 1",
+    "Toezegging BOW/2019.171") as it is."""
+    if soort.lower() in nummer.lower():
+        return nummer[:1].upper() + nummer[1:]
+    return f"{soort.capitalize()} {nummer}"
+
+
 class Vergadering(models.Model):
     """A meeting of the council or one of its committees, where mandates are
     adopted and by which the griffie wants them settled."""
@@ -592,12 +601,7 @@ class Raadsopdracht(models.Model):
 
     @property
     def kop(self) -> str:
-        """How the register names it: "Motie H.4", "Beslispunt III"; a number
-        that says its kind already ("Toezegging BOW/2019.171") as it is."""
-        soort = self.get_soort_display()
-        if soort.lower() in self.nummer.lower():
-            return self.nummer[:1].upper() + self.nummer[1:]
-        return f"{soort.capitalize()} {self.nummer}"
+        return mandate_heading(str(self.get_soort_display()), self.nummer)
 
     @property
     def te_laat(self) -> bool:

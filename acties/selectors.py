@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
+from basis.dates import today
 from historie.changes import ValueFormatter, build_entries, link_history, record_history
 from pijlers.models import Actielijn, ActielijnPijler, Programma
 from pijlers.selectors import programma_list
@@ -21,10 +21,6 @@ from .models import (
     Vergadering,
     Voortgangsupdate,
 )
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 def overdue_actie_q(on: datetime.date | None = None) -> Q:

@@ -24,7 +24,13 @@ from django.utils import timezone
 
 from acties.constants import ACTIE_STATUS_KLAAR, ActieStatus
 from acties.exchange import RAPPORT_VELDEN, rapport_cel, rapport_waarde
-from acties.models import Actie, Indicator, Meting, Voortgangsupdate
+from acties.models import (
+    Actie,
+    Indicator,
+    Meting,
+    Voortgangsupdate,
+    mandate_heading,
+)
 from acties.snapshot import (
     ActieState,
     Comparison,
@@ -583,14 +589,7 @@ def _mandaten(state: ProgrammaState) -> list[Mandaat]:
 
     mandaten = []
     for r in sorted(state.raadsopdrachten, key=order):
-        label = r.soort_label.capitalize()
-        # "Amendement bij IV, toezegging 1" says what it is already.
-        kop = (
-            r.nummer[:1].upper() + r.nummer[1:]
-            if r.soort_label.lower() in r.nummer.lower()
-            or r.nummer.lower().startswith(r.soort_label.lower())
-            else (f"{label} {r.nummer}")
-        )
+        kop = mandate_heading(r.soort_label, r.nummer)
         mandaten.append(
             Mandaat(
                 state=r,
