@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from acties.document_views import document_response
 from acties.import_views import open_data_response
 from acties.models import Actie
-from acties.opendata import programma_mandates
+from acties.opendata import programma_mandates, public_documents
 from basis.views import ServiceFormView, breadcrumbs
 from pijlers import services as pijler_services
 from pijlers.models import Actielijn, Pijler, Programma
@@ -52,8 +53,19 @@ class PublicProgrammaView(TemplateView):
             programma=programma,
             pijlers=pijlers.prefetch_related(lijnen),
             raadsopdrachten=programma_mandates(programma, openbaar=True),
+            documenten=public_documents(programma),
             **kwargs,
         )
+
+
+class PublicDocumentView(View):
+    """A public document of a public programme; anything else is 404."""
+
+    def get(self, request, slug, pk, naam):
+        document = public_documents(public_programma(slug)).filter(pk=pk).first()
+        if document is None:
+            raise Http404
+        return document_response(document)
 
 
 class PublicOpenDataView(View):

@@ -222,6 +222,10 @@ STORAGES = {
     },
 }
 MEDIA_URL = "media/"
+# Documents attached to actions and mandates: at most this many megabytes each.
+# Files are served by the application (with its permission checks), never
+# from MEDIA_URL by the web server.
+DOCUMENT_MAX_MB = env_int("DOCUMENT_MAX_MB", 20)
 
 # Audit history: text change reasons (reasons are sentences, not labels), the
 # composite (history_date, id) index that point-in-time queries need, and no

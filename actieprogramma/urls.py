@@ -33,6 +33,11 @@ urlpatterns = [
         name="openbaar",
     ),
     path(
+        "openbaar/<slug:slug>/documenten/<int:pk>/<str:naam>",
+        public_views.PublicDocumentView.as_view(),
+        name="openbaar-document",
+    ),
+    path(
         "openbaar/<slug:slug>/open-data.<slug:fmt>",
         public_views.PublicOpenDataView.as_view(),
         name="openbaar-data",

@@ -66,3 +66,10 @@ DOELGROEP_FIELDS = {
     "minderjarig": "doelgroep_minderjarig",
     "meerderjarig": "doelgroep_meerderjarig",
 }
+
+
+class DocumentSoort(models.TextChoices):
+    AFDOENING = "afdoening", _("afdoeningsdocument")
+    BRIEF = "brief", _("brief of raadsinformatiebrief")
+    RAPPORT = "rapport", _("rapport of onderzoek")
+    OVERIG = "overig", _("overig document")

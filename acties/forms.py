@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from basis import uploads
 from basis.forms import (
     DateInput,
     ModelMultipleChoiceField,
@@ -16,6 +18,7 @@ from .constants import (
     DOELGROEP_FIELDS,
     UITBUITING_CHOICES,
     UITBUITING_FIELDS,
+    DocumentSoort,
     RaadsopdrachtStatus,
 )
 from .exchange import IMPORT_KINDS
@@ -301,6 +304,91 @@ class AfdoenForm(ReasonForm):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    brief = forms.FileField(
+        label=_("Afdoeningsdocument als bestand (niet verplicht)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": uploads.ACCEPT}),
+        help_text=_(
+            "De brief of het besluit zelf, als PDF of kantoorbestand; het komt bij "
+            "de documenten van de raadsopdracht."
+        ),
+    )
+
+
+def _document_help() -> str:
+    return _(
+        "PDF, Word, Excel, PowerPoint of OpenDocument, hoogstens %(max)s MB. "
+        "Het bestandstype wordt aan de inhoud gecontroleerd."
+    ) % {"max": settings.DOCUMENT_MAX_MB}
+
+
+class DocumentForm(ReasonForm):
+    """Attach a file to an action or a mandate."""
+
+    bestand = forms.FileField(
+        label=_("Bestand"),
+        widget=forms.FileInput(attrs={"accept": uploads.ACCEPT}),
+        error_messages={
+            "required": _("Kies het bestand dat u wilt toevoegen."),
+            "empty": _("Het bestand is leeg."),
+        },
+    )
+    titel = forms.CharField(
+        label=_("Titel"),
+        max_length=250,
+        required=False,
+        help_text=_("Leeg laten: de bestandsnaam wordt de titel."),
+    )
+    soort = forms.ChoiceField(
+        label=_("Soort document"),
+        choices=DocumentSoort.choices,
+        initial=DocumentSoort.OVERIG,
+    )
+    kenmerk = forms.CharField(
+        label=_("Kenmerk of RIS-nummer"),
+        max_length=120,
+        required=False,
+    )
+    openbaar = forms.BooleanField(
+        label=_("Openbaar"),
+        required=False,
+        help_text=_(
+            "Alleen aanvinken als het document openbaar is (bijvoorbeeld in het "
+            "raadsinformatiesysteem gepubliceerd); het verschijnt dan op de "
+            "openbare pagina van het programma."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bestand"].help_text = _document_help()
+
+
+class DocumentUpdateForm(ReasonForm):
+    """Describe a document again, make it public, or withdraw it."""
+
+    titel = forms.CharField(label=_("Titel"), max_length=250)
+    soort = forms.ChoiceField(label=_("Soort document"), choices=DocumentSoort.choices)
+    kenmerk = forms.CharField(
+        label=_("Kenmerk of RIS-nummer"), max_length=120, required=False
+    )
+    openbaar = forms.BooleanField(label=_("Openbaar"), required=False)
+    ingetrokken = forms.BooleanField(
+        label=_("Ingetrokken"),
+        required=False,
+        help_text=_(
+            "Voor een document dat per vergissing is toegevoegd of niet meer geldt. "
+            "Het blijft in de historie; geef hieronder de reden."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("ingetrokken") and not (cleaned.get("reden") or "").strip():
+            self.add_error(
+                "reden", _("Geef een reden waarom het document wordt ingetrokken.")
+            )
+        return cleaned
 
 
 class KoppelingForm(NoVictimDataMixin, forms.Form):

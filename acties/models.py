@@ -23,6 +23,7 @@ from pijlers.models import Actielijn, Programma
 
 from .constants import (
     ActieStatus,
+    DocumentSoort,
     OrganisatieSoort,
     RaadsopdrachtSoort,
     RaadsopdrachtStatus,
@@ -661,3 +662,91 @@ class RaadsopdrachtActie(models.Model):
 
     def __str__(self) -> str:
         return f"{self.raadsopdracht.nummer} – {self.actie.code}"
+
+
+class Document(models.Model):
+    """A file attached to an action or a mandate: the settling letter, a report.
+
+    The file is stored once under ``MEDIA_ROOT`` by its SHA-256
+    (``documenten/ab/abcd….pdf``), so that the name cannot be guessed from the
+    record and a changed file is a new document. Documents are not deleted
+    from the page: a document added by mistake is withdrawn, with a reason,
+    and stays in the history.
+    """
+
+    actie = models.ForeignKey(
+        Actie,
+        on_delete=models.PROTECT,
+        related_name="documenten",
+        verbose_name=_("actie"),
+        null=True,
+        blank=True,
+    )
+    raadsopdracht = models.ForeignKey(
+        Raadsopdracht,
+        on_delete=models.PROTECT,
+        related_name="documenten",
+        verbose_name=_("raadsopdracht"),
+        null=True,
+        blank=True,
+    )
+    titel = models.CharField(_("titel"), max_length=250)
+    soort = models.CharField(
+        _("soort"),
+        max_length=20,
+        choices=DocumentSoort.choices,
+        default=DocumentSoort.OVERIG,
+    )
+    kenmerk = models.CharField(
+        _("kenmerk of RIS-nummer"),
+        max_length=120,
+        blank=True,
+        help_text=_("het kenmerk van de brief of het RIS-nummer van het document"),
+    )
+    bestand = models.FileField(_("bestand"), max_length=200)
+    bestandsnaam = models.CharField(_("bestandsnaam"), max_length=200)
+    mediatype = models.CharField(_("bestandstype"), max_length=100)
+    grootte = models.PositiveBigIntegerField(_("grootte in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    openbaar = models.BooleanField(
+        _("openbaar"),
+        default=False,
+        help_text=_(
+            "het document staat op de openbare pagina van het programma, als die "
+            "aan staat"
+        ),
+    )
+    ingetrokken = models.BooleanField(
+        _("ingetrokken"),
+        default=False,
+        help_text=_("niet meer geldig of per vergissing toegevoegd"),
+    )
+
+    history = tracked_history(
+        change_log=ChangeLog(search=("titel", "bestandsnaam", "kenmerk"), via="actie")
+    )
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documenten")
+        ordering = ["ingetrokken", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(actie__isnull=False, raadsopdracht__isnull=True)
+                | Q(actie__isnull=True, raadsopdracht__isnull=False),
+                name="document_bij_actie_of_raadsopdracht",
+                violation_error_message=_(
+                    "Een document hoort bij een actie of bij een raadsopdracht."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.titel
+
+    def get_absolute_url(self) -> str:
+        return reverse("acties:document-download", args=[self.pk, self.bestandsnaam])
+
+    @property
+    def record(self) -> "Actie | Raadsopdracht":
+        return self.actie or self.raadsopdracht

@@ -39,6 +39,7 @@ from .exchange import (
 )
 from .models import (
     Actie,
+    Document,
     Indicator,
     Meting,
     Organisatie,
@@ -86,6 +87,18 @@ def programma_mandates(programma: Programma, *, openbaar: bool = False):
     if openbaar:
         mandates = mandates.filter(public_mandate())
     return mandates.distinct().select_related("hoofdopdracht").order_by("nummer")
+
+
+def public_documents(programma: Programma):
+    """Documents the public page of ``programma`` offers: marked public, not
+    withdrawn, of its actions or of the mandates that page shows."""
+    mandates = programma_mandates(programma, openbaar=True).values("pk")
+    return (
+        Document.objects.filter(openbaar=True, ingetrokken=False)
+        .filter(Q(actie__programma=programma) | Q(raadsopdracht__in=mandates))
+        .select_related("actie", "raadsopdracht")
+        .order_by("-id")
+    )
 
 
 def _settlement_note(opdracht, intern: bool) -> str:

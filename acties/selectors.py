@@ -14,6 +14,7 @@ from .constants import ACTIE_STATUS_KLAAR, ActieStatus, RaadsopdrachtStatus
 from .models import (
     Actie,
     ActiePartner,
+    Document,
     Indicator,
     Meting,
     Raadsopdracht,
@@ -82,6 +83,7 @@ def actie_detail(pk: int) -> Actie:
                 "raadsopdracht_koppelingen",
                 queryset=RaadsopdrachtActie.objects.select_related("raadsopdracht"),
             ),
+            "documenten",
         )
         .get(pk=pk)
     )
@@ -111,6 +113,11 @@ def actie_history(actie: Actie) -> list:
         formatter=formatter,
         model=RaadsopdrachtActie,
     )
+    pending += record_history(
+        Document.history.filter(actie_id=actie.pk).select_related("history_user"),
+        Document,
+        formatter=formatter,
+    )
     return build_entries(pending, formatter)
 
 
@@ -136,7 +143,8 @@ def raadsopdracht_detail(pk: int) -> Raadsopdracht:
                 queryset=RaadsopdrachtActie.objects.select_related(
                     "actie", "actie__actielijn"
                 ).order_by("actie__code"),
-            )
+            ),
+            "documenten",
         )
         .get(pk=pk)
     )
@@ -159,6 +167,13 @@ def raadsopdracht_history(raadsopdracht: Raadsopdracht) -> list:
         label="Actie",
         formatter=formatter,
         model=RaadsopdrachtActie,
+    )
+    pending += record_history(
+        Document.history.filter(raadsopdracht_id=raadsopdracht.pk).select_related(
+            "history_user"
+        ),
+        Document,
+        formatter=formatter,
     )
     return build_entries(pending, formatter)
 

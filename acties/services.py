@@ -1,11 +1,16 @@
 import datetime
+import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from basis.uploads import Checked, check_upload
 from historie.records import (
     KEEP,
     create_with_history,
@@ -19,10 +24,11 @@ from historie.records import (
 )
 from pijlers.models import Actielijn, Programma
 
-from .constants import ACTIE_STATUS_KLAAR, RaadsopdrachtStatus
+from .constants import ACTIE_STATUS_KLAAR, DocumentSoort, RaadsopdrachtStatus
 from .models import (
     Actie,
     ActiePartner,
+    Document,
     Indicator,
     Meting,
     Organisatie,
@@ -630,9 +636,20 @@ def raadsopdracht_settle(
     user,
     reason: str = "",
     afdoening_toelichting: str | None = None,
+    brief=None,
 ) -> Raadsopdracht:
-    """Record that the mandate is settled (afgedaan), with date and document."""
+    """Record that the mandate is settled (afgedaan), with date and document.
+
+    ``brief``: the settling letter as an uploaded file, attached to the mandate
+    as its afdoeningsdocument; checked before anything changes.
+    """
     errors = {}
+    checked = None
+    if brief is not None:
+        try:
+            checked = checked_upload(brief)
+        except ValidationError as exc:
+            errors["brief"] = exc.messages
     if afgedaan_op is None:
         errors["afgedaan_op"] = _("Vul de datum van afdoening in.")
     if not (afdoeningsdocument or "").strip():
@@ -656,11 +673,23 @@ def raadsopdracht_settle(
     raadsopdracht.afdoeningsdocument = afdoeningsdocument.strip()
     if afdoening_toelichting is not None:
         raadsopdracht.afdoening_toelichting = afdoening_toelichting
-    return save_with_history(
+    save_with_history(
         raadsopdracht,
         user=user,
         reason=reason or _("Afgedaan met %s") % raadsopdracht.afdoeningsdocument,
     )
+    if checked is not None:
+        _document_create(
+            record=raadsopdracht,
+            checked=checked,
+            titel=_("Afdoeningsdocument %s") % raadsopdracht.afdoeningsdocument,
+            soort=DocumentSoort.AFDOENING,
+            kenmerk=raadsopdracht.afdoeningsdocument,
+            openbaar=False,
+            user=user,
+            reason=_("Afdoeningsdocument toegevoegd bij het afdoen"),
+        )
+    return raadsopdracht
 
 
 def unfinished_actions(raadsopdracht: Raadsopdracht) -> list[Actie]:
@@ -801,3 +830,134 @@ def raadsopdracht_actie_unlink(
     *, koppeling: RaadsopdrachtActie, user, reason: str
 ) -> None:
     delete_with_history(koppeling, user=user, reason=reason)
+
+
+# --- documents --------------------------------------------------------------------
+
+
+class DocumentStorageError(Exception):
+    """A stored file under a document's name holds other contents: the storage
+    was changed outside the application."""
+
+
+def checked_upload(upload) -> Checked:
+    """The upload, if it is a document that may be attached (basis.uploads)."""
+    return check_upload(upload, max_bytes=settings.DOCUMENT_MAX_MB * 1024 * 1024)
+
+
+def _stored_name(checked: Checked) -> str:
+    """Store the contents once, under their SHA-256; returns the name."""
+    name = f"documenten/{checked.sha256[:2]}/{checked.sha256}{checked.kind.extension}"
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as handle:
+            if hashlib.sha256(handle.read()).hexdigest() != checked.sha256:
+                raise DocumentStorageError(name)
+        return name
+    saved = default_storage.save(name, ContentFile(checked.content))
+    if saved != name:  # written by someone else at the same moment
+        default_storage.delete(saved)
+    return name
+
+
+def _document_create(
+    *,
+    record: Actie | Raadsopdracht,
+    checked: Checked,
+    titel: str,
+    soort: str,
+    kenmerk: str,
+    openbaar: bool,
+    user,
+    reason: str,
+) -> Document:
+    document = Document(
+        actie=record if isinstance(record, Actie) else None,
+        raadsopdracht=record if isinstance(record, Raadsopdracht) else None,
+        titel=(titel or "").strip() or checked.name.rsplit(".", 1)[0],
+        soort=soort,
+        kenmerk=(kenmerk or "").strip(),
+        bestandsnaam=checked.name,
+        mediatype=checked.kind.mediatype,
+        grootte=checked.size,
+        sha256=checked.sha256,
+        openbaar=openbaar,
+    )
+    # Validated before the file is written; the file before the row, so that
+    # no row ever names a file that is not there. A file whose row was rolled
+    # back stays, unnamed: harmless, and reused by the next upload of it.
+    document.bestand.name = "documenten/pending"
+    document.full_clean()
+    document.bestand.name = _stored_name(checked)
+    return save_with_history(
+        document,
+        user=user,
+        reason=f"{reason} ({checked.name}, SHA-256 {checked.sha256})",
+    )
+
+
+@history_writer
+def document_add(
+    *,
+    record: Actie | Raadsopdracht,
+    upload,
+    titel: str = "",
+    soort: str = DocumentSoort.OVERIG,
+    kenmerk: str = "",
+    openbaar: bool = False,
+    user,
+    reason: str = "",
+) -> Document:
+    """Attach an uploaded file to an action or a mandate.
+
+    Refused with a ``ValidationError`` on ``bestand`` when the file is too
+    large or its content is not what its name says.
+    """
+    try:
+        checked = checked_upload(upload)
+    except ValidationError as exc:
+        raise ValidationError({"bestand": exc.messages}) from exc
+    return _document_create(
+        record=record,
+        checked=checked,
+        titel=titel,
+        soort=soort,
+        kenmerk=kenmerk,
+        openbaar=openbaar,
+        user=user,
+        reason=(reason or "").strip() or _("Document toegevoegd"),
+    )
+
+
+@history_writer
+def document_update(
+    *,
+    document: Document,
+    titel: str = KEEP,
+    soort: str = KEEP,
+    kenmerk: str = KEEP,
+    openbaar: bool = KEEP,
+    ingetrokken: bool = KEEP,
+    user,
+    reason: str,
+) -> Document:
+    """Change a document's description, make it public or withdraw it.
+
+    The file itself never changes: a new version is a new document. A
+    withdrawn document is never public.
+    """
+    current = Document.objects.select_for_update().get(pk=document.pk)
+    values = given(
+        titel=titel,
+        soort=soort,
+        kenmerk=kenmerk,
+        openbaar=openbaar,
+        ingetrokken=ingetrokken,
+    )
+    if values.get("ingetrokken", current.ingetrokken) and values.get(
+        "openbaar", current.openbaar
+    ):
+        raise ValidationError(
+            {"openbaar": _("Een ingetrokken document kan niet openbaar zijn.")}
+        )
+    update_with_history(current, values, user=user, reason=reason)
+    return current

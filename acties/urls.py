@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import council_views, import_views, views
+from . import council_views, document_views, import_views, views
+from .models import Raadsopdracht
 
 app_name = "acties"
 
@@ -34,6 +35,26 @@ urlpatterns = [
         "raadsopdrachten/<int:pk>/teruggeven/",
         council_views.RaadsopdrachtReturnView.as_view(),
         name="raadsopdracht-return",
+    ),
+    path(
+        "acties/<int:pk>/documenten/nieuw/",
+        document_views.DocumentCreateView.as_view(),
+        name="actie-document-create",
+    ),
+    path(
+        "raadsopdrachten/<int:pk>/documenten/nieuw/",
+        document_views.DocumentCreateView.as_view(model=Raadsopdracht),
+        name="raadsopdracht-document-create",
+    ),
+    path(
+        "documenten/<int:pk>/bewerken/",
+        document_views.DocumentUpdateView.as_view(),
+        name="document-update",
+    ),
+    path(
+        "documenten/<int:pk>/<str:naam>",
+        document_views.DocumentDownloadView.as_view(),
+        name="document-download",
     ),
     path("acties/", views.ActieListView.as_view(), name="actie-list"),
     path("acties/export.csv", views.ActieExportView.as_view(), name="actie-export"),

@@ -44,7 +44,7 @@ from .models import (
     RaadsopdrachtActie,
     Voortgangsupdate,
 )
-from .permissions import can_propose_settlement, can_settle
+from .permissions import can_attach, can_propose_settlement, can_settle
 
 PAGE_SIZE = 25
 
@@ -158,6 +158,7 @@ class ActieDetailView(RoleRequiredMixin, TemplateView):
                 "actie": actie,
                 "history": selectors.actie_history(actie),
                 "perms": PermWrapper(user),
+                "kan_documenten": can_attach(user, actie),
             },
         )
         return {"code": actie.code, "titel": actie.titel, "body": body}
@@ -580,6 +581,7 @@ class RaadsopdrachtDetailView(RoleRequiredMixin, TemplateView):
             history=selectors.raadsopdracht_history(opdracht),
             can_propose=can_propose_settlement(user, opdracht),
             can_settle=can_settle(user, opdracht),
+            kan_documenten=can_attach(user, opdracht),
             breadcrumbs=breadcrumbs(_opdrachten_crumb(), (str(opdracht), None)),
             **kwargs,
         )
@@ -727,6 +729,7 @@ class RaadsopdrachtSettleView(RaadsopdrachtStepView):
             afdoening_toelichting=form.cleaned_data["afdoening_toelichting"],
             user=self.request.user,
             reason=(form.cleaned_data.get("reden") or "").strip(),
+            brief=form.cleaned_data.get("brief"),
         )
 
 

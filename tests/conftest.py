@@ -21,6 +21,13 @@ def coordinator(db):
 
 
 @pytest.fixture(autouse=True)
+def _media_of_its_own(settings, tmp_path):
+    """Stored files (evaluation PDFs, documents) go to the test's own folder,
+    never into the checkout's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # The production hasher is deliberately slow; tests only need a working one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

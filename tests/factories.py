@@ -164,9 +164,10 @@ def restore_roles() -> None:
             "actieprogramma.migrations.0001_roles"
         ).ROLE_PERMISSIONS.items()
     }
-    later = import_module("actieprogramma.migrations.0003_vergadering_permissions")
-    for name, codenames in later.GRANTS.items():
-        roles[name] += [f"acties.{code}" for code in codenames]
+    for migration in ("0003_vergadering_permissions", "0004_document_permissions"):
+        later = import_module(f"actieprogramma.migrations.{migration}")
+        for name, codenames in later.GRANTS.items():
+            roles[name] += [f"acties.{code}" for code in codenames]
     for name, wanted in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(

@@ -7,6 +7,7 @@ the same bytes, and the restored history must verify.
 
 import collections
 import datetime
+import hashlib
 import importlib
 import io
 import json
@@ -23,13 +24,14 @@ from django.db import connection, transaction
 
 from actieprogramma.backup import exported_models
 from acties import services as acties_services
-from acties.models import Actie, Organisatie
+from acties.models import Actie, Document, Organisatie
 from evaluatie import report
 from evaluatie import services as evaluatie_services
 from evaluatie.models import Tussenevaluatie
 from historie.chain import LAYOUT_TABLE
 from historie.records import system_user, tracked_models
 from pijlers.models import Programma
+from tests.documents import pdf_bytes, upload
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +107,12 @@ def register(beleidsmedewerker, coordinator, monkeypatch):
         datum=datetime.date(2026, 2, 1),
         tekst="Eerste bijeenkomst gehouden; 'No Room' besproken.",
     )
+    acties_services.document_add(
+        record=actie,
+        upload=upload("Plan van aanpak.pdf", pdf_bytes("Plan van aanpak")),
+        titel="Plan van aanpak",
+        user=beleidsmedewerker,
+    )
     evaluatie = evaluatie_services.tussenevaluatie_create(
         programma=Programma.objects.get(slug=SLUG),
         titel="Tussenevaluatie 2025",
@@ -142,15 +150,18 @@ def register(beleidsmedewerker, coordinator, monkeypatch):
 def test_export_restore_export_gives_the_same_bytes(register, media, tmp_path):
     first, second = tmp_path / "eerste.json", tmp_path / "tweede.json"
     output = export_all(first)
-    assert "and 1 files" in output
+    assert "and 2 files" in output  # the final PDF and the attached document
     pdf = register.pdf.name
     pdf_bytes = (media / pdf).read_bytes()
+    document = Document.objects.get()
+    document_bytes = (media / document.bestand.name).read_bytes()
     history_rows = {
         model: model.history.model.objects.count() for model in tracked_models()
     }
 
     as_newly_migrated()
     (media / pdf).unlink()
+    (media / document.bestand.name).unlink()
     assert not Actie.objects.exists()
     output = import_all(first)
     export_all(second)
@@ -162,6 +173,8 @@ def test_export_restore_export_gives_the_same_bytes(register, media, tmp_path):
         assert model.history.model.objects.count() == count, model
     # The final PDF is back, byte for byte, under its own name.
     assert (media / pdf).read_bytes() == pdf_bytes
+    assert (media / document.bestand.name).read_bytes() == document_bytes
+    assert hashlib.sha256(document_bytes).hexdigest() == document.sha256
     restored = Tussenevaluatie.objects.get(pk=register.pk)
     assert evaluatie_services.stored_pdf(restored) == pdf_bytes
     call_command("verify_history", stdout=io.StringIO())
@@ -197,8 +210,12 @@ def test_the_export_holds_everything_a_restore_needs(register, tmp_path):
         for key in group["fields"]["permissions"]
     )
     assert all("pk" in o for o in data["objects"] if o["model"] == "auth.user")
-    assert data["files"][0]["name"] == register.pdf.name
-    assert data["files"][0]["sha256"] == register.pdf_sha256
+    files = {f["name"]: f["sha256"] for f in data["files"]}
+    document = Document.objects.get()
+    assert files == {
+        register.pdf.name: register.pdf_sha256,
+        document.bestand.name: document.sha256,
+    }
 
 
 def test_a_restored_database_goes_on_with_the_chain(register, tmp_path):

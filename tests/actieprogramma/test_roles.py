@@ -23,6 +23,7 @@ RECORDS = {
         "raadsopdracht",
         "raadsopdrachtactie",
         "vergadering",
+        "document",
     ],
     "evaluatie": ["tussenevaluatie", "bevinding"],
 }
@@ -39,6 +40,8 @@ DESIGN = {
         "acties.organisatie": {A, C},
         "acties.raadsopdracht": {"propose_settlement"},
         "acties.raadsopdrachtactie": {A, D},
+        # Attach to actions only (acties.permissions.can_attach).
+        "acties.document": {A, C},
         "evaluatie.tussenevaluatie": {A, C},
         "evaluatie.bevinding": {A, C},
     },
@@ -46,6 +49,8 @@ DESIGN = {
         "acties.raadsopdracht": {A, C, "settle"},
         "acties.raadsopdrachtactie": {A, D},
         "acties.vergadering": {A, C},
+        # Attach to mandates only (acties.permissions.can_attach).
+        "acties.document": {A, C},
     },
     "coordinator": {
         "pijlers.programma": {A, C, D},
@@ -61,6 +66,7 @@ DESIGN = {
         "acties.raadsopdracht": {A, C, D, "propose_settlement", "settle"},
         "acties.raadsopdrachtactie": {A, D},
         "acties.vergadering": {A, C, D},
+        "acties.document": {A, C, D},
         "evaluatie.tussenevaluatie": {A, C, "finalise"},
         "evaluatie.bevinding": {A, C},
         # Requiring a second factor per role (beveiliging's 0002 migration).

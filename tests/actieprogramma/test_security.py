@@ -182,14 +182,30 @@ def test_every_page_sends_the_security_headers_and_has_no_inline_code(
 def test_public_pages_and_errors_send_the_headers_too(
     client, griffie, world, production_headers
 ):
-    assert {"login", "logout", "health", "openbaar", "openbaar-data"} == PUBLIC
+    assert {
+        "login",
+        "logout",
+        "health",
+        "openbaar",
+        "openbaar-data",
+        "openbaar-document",
+    } == PUBLIC
     programma = world["programma"]
     programma.openbaar = True
     programma.save()
+    document = world["document"]
+    document.openbaar = True
+    document.save()
     public = reverse("openbaar", args=[programma.slug])
-    for url in (reverse("login"), reverse("health"), public):
-        assert_secure_headers(client.get(url, secure=True), url)
+    download = reverse(
+        "openbaar-document", args=[programma.slug, document.pk, document.bestandsnaam]
+    )
+    for url in (reverse("login"), reverse("health"), public, download):
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, url
+        assert_secure_headers(response, url)
     client.force_login(griffie)
+    assert_secure_headers(client.get(document.get_absolute_url(), secure=True), "doc")
     refused = reverse("acties:actie-update", args=[world["actie"].pk])
     response = client.get(refused, secure=True)
     assert response.status_code == 403

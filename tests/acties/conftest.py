@@ -4,7 +4,9 @@ from decimal import Decimal
 import pytest
 
 from acties.models import Meting, Vergadering
+from acties.services import document_add
 from historie.records import save_with_history, system_user
+from tests.documents import pdf_bytes, upload
 from tests.factories import (
     ActieFactory,
     ActielijnFactory,
@@ -53,6 +55,12 @@ def world(db):
         "raadsopdracht": opdracht,
         "koppeling": RaadsopdrachtActieFactory(raadsopdracht=opdracht, actie=actie),
         "evaluatie": TussenevaluatieFactory(programma=actielijn.programma),
+        "document": document_add(
+            record=actie,
+            upload=upload("Plan van aanpak.pdf", pdf_bytes()),
+            user=system_user(),
+            reason="Testgegevens",
+        ),
         "vergadering": save_with_history(
             Vergadering(soort="raad", datum=datetime.date(2026, 5, 28)),
             user=system_user(),

@@ -30,7 +30,12 @@ EARLIER_LAYOUT = "0c7e991088efd2a6050b4b9c89b3a03b3e653a7f"
 # What ``migrate`` itself adds, and only that: the new migrations' records, and
 # the content types and permissions of historie's two models.
 # Tables of models added after the earlier checkout (the meetings, issue 17).
-LATER_TABLES = {"acties_vergadering", "acties_historicalvergadering"}
+LATER_TABLES = {
+    "acties_vergadering",
+    "acties_historicalvergadering",
+    "acties_document",
+    "acties_historicaldocument",
+}
 BOOKKEEPING = {
     "django_migrations",
     "django_content_type",
@@ -142,9 +147,12 @@ def test_a_database_of_the_earlier_layout_migrates_with_every_row(scratch_databa
     assert {t: n for t, n in after.items() if t not in BOOKKEEPING | LATER_TABLES} == {
         t: n for t, n in before.items() if t not in BOOKKEEPING
     }
-    granted = import_module("actieprogramma.migrations.0003_vergadering_permissions")
+    granted = [
+        import_module(f"actieprogramma.migrations.{name}")
+        for name in ("0003_vergadering_permissions", "0004_document_permissions")
+    ]
     assert after["auth_group_permissions"] == before["auth_group_permissions"] + sum(
-        len(codenames) for codenames in granted.GRANTS.values()
+        len(codenames) for m in granted for codenames in m.GRANTS.values()
     )
     # The layout's two models and the later ones, each with four permissions.
     models = 2 + len(LATER_TABLES)

@@ -158,6 +158,11 @@ FORMS = {
         },
         ["commissie", "titel", "reden"],
     ),
+    "acties:document-update": (
+        "document",
+        lambda w: {"titel": "Plan van aanpak", "soort": "overig", "kenmerk": ""},
+        ["titel", "kenmerk", "reden"],
+    ),
     "acties:vergadering-update": (
         "vergadering",
         # A committee meeting: every text field may hold text.

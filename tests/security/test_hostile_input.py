@@ -233,6 +233,9 @@ def _post_strategy(base: dict) -> st.SearchStrategy:
 # taken from the form on the page.
 OTHER_FORMS = {
     "acties:import",
+    # They take a file (tests/acties/test_documents.py posts wrong ones).
+    "acties:actie-document-create",
+    "acties:raadsopdracht-document-create",
     # Its form is there only while a settlement is proposed.
     "acties:raadsopdracht-return",
     "beveiliging:tweestaps",
