@@ -305,7 +305,7 @@ class AfdoenForm(ReasonForm):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     brief = forms.FileField(
-        label=_("Afdoeningsdocument als bestand (niet verplicht)"),
+        label=_("Het afdoeningsdocument als bestand"),
         required=False,
         widget=forms.FileInput(attrs={"accept": uploads.ACCEPT}),
         help_text=_(
@@ -313,6 +313,14 @@ class AfdoenForm(ReasonForm):
             "de documenten van de raadsopdracht."
         ),
     )
+
+    field_order = [
+        "afgedaan_op",
+        "afdoeningsdocument",
+        "brief",
+        "afdoening_toelichting",
+        "reden",
+    ]
 
 
 def _document_help() -> str:
@@ -359,6 +367,8 @@ class DocumentForm(ReasonForm):
         ),
     )
 
+    field_order = ["bestand", "titel", "soort", "kenmerk", "openbaar", "reden"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["bestand"].help_text = _document_help()
@@ -381,6 +391,8 @@ class DocumentUpdateForm(ReasonForm):
             "Het blijft in de historie; geef hieronder de reden."
         ),
     )
+
+    field_order = ["titel", "soort", "kenmerk", "openbaar", "ingetrokken", "reden"]
 
     def clean(self):
         cleaned = super().clean()

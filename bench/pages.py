@@ -109,6 +109,11 @@ def main() -> None:
             "/vergelijk/",
             f"/vergelijk/?van=2025-12-31&tot=2026-06-30&programma={programma.pk}",
         ),
+        # /zoeken/: a word in every action's description (ranking 100,000
+        # hits at national scale), a word only mandates hold, and no hit.
+        ("search, a word in every action", "/zoeken/?q=prestatiemetingen"),
+        ("search, a word of the mandates", "/zoeken/?q=raadsopdracht"),
+        ("search, no hit", "/zoeken/?q=mensenhandelketen"),
         (
             "CSV export of the largest programme",
             f"/acties/export.csv?{export_filter}",

@@ -133,6 +133,11 @@ def test_every_main_page_and_form_has_no_axe_violations(
         ("Voortgangsupdate toevoegen", url("acties:voortgangsupdate-create", a)),
         ("Meting toevoegen", url("acties:meting-create", i)),
         ("Koppelen aan raadsopdracht", url("acties:actie-koppelen", a)),
+        ("Document toevoegen aan een actie", url("acties:actie-document-create", a)),
+        (
+            "Document toevoegen aan een raadsopdracht",
+            url("acties:raadsopdracht-document-create", r),
+        ),
         ("Raadsopdrachten", url("acties:raadsopdracht-list")),
         ("Raadsopdracht", url("acties:raadsopdracht-detail", r)),
         ("Afdoening bevestigen", url("acties:raadsopdracht-settle", r)),
@@ -172,6 +177,11 @@ def test_every_main_page_and_form_has_no_axe_violations(
             "Afdoening bevestigen",
         ),
         ("Nieuwe evaluatie, met fouten", url("evaluatie:create"), "Opslaan"),
+        (
+            "Document toevoegen, met fouten",
+            url("acties:actie-document-create", a),
+            "Document toevoegen",
+        ),
         ("Peildatum, ongeldige datum", url("peildatum") + "?datum=gisteren", None),
     ]:
         page.goto(address)

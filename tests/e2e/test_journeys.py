@@ -169,7 +169,7 @@ def test_griffie_reviews_settles_a_mandate_and_downloads_the_evaluation(
     activate(page.get_by_role("link", name="(Tussen)evaluatie halverwege de looptijd"))
     activate(page.get_by_role("link", name="Afdoening bevestigen"))
     page.get_by_label("Afgedaan op").fill("2026-11-20")
-    page.get_by_label("Afdoeningsdocument").focus()
+    page.get_by_role("textbox", name=re.compile("^Afdoeningsdocument")).focus()
     page.keyboard.type("RIS999001")
     # Its action 1.1 is not finished: the page says so, and asks why.
     expect(page.get_by_role("note")).to_contain_text("1.1")
