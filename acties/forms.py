@@ -522,3 +522,45 @@ class ImportForm(NoVictimDataMixin, forms.Form):
             (k, v[0]) for k, v in IMPORT_KINDS.items() if kinds is None or k in kinds
         ]
         self.fields["programma"].queryset = programma_list()
+
+
+class OpmerkingForm(NoVictimDataMixin, forms.Form):
+    """A question or remark on a record, or a reply to one."""
+
+    tekst = forms.CharField(
+        label=_("Uw vraag of opmerking"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Zichtbaar voor iedereen die dit record mag lezen, niet op de openbare "
+            "pagina. Noteer nooit gegevens over individuele slachtoffers."
+        ),
+    )
+
+
+class OpmerkingReplyForm(OpmerkingForm):
+    tekst = forms.CharField(
+        label=_("Uw reactie"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Noteer nooit gegevens over individuele slachtoffers."),
+    )
+
+
+class OpmerkingUpdateForm(ReasonForm):
+    tekst = forms.CharField(
+        label=_("Tekst"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("De vorige tekst blijft in de historie."),
+    )
+    field_order = ["tekst", "reden"]
+
+
+class OpmerkingWithdrawForm(NoVictimDataMixin, forms.Form):
+    reden = forms.CharField(
+        label=_("Waarom trekt u de opmerking in?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("De opmerking blijft zichtbaar als ingetrokken, met deze reden."),
+    )

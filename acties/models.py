@@ -7,6 +7,7 @@ from django.core.validators import (
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from basis.dates import long_date, today
@@ -750,3 +751,93 @@ class Document(models.Model):
     @property
     def record(self) -> "Actie | Raadsopdracht":
         return self.actie or self.raadsopdracht
+
+
+class Opmerking(models.Model):
+    """A review remark or question on an action or a mandate, or a reply to one.
+
+    A remark is not an edit of the record: whoever may read the record may
+    place one (the griffie stays read-only on actions). The one who asked marks
+    the question answered; remarks are withdrawn, visibly, never deleted.
+    A reply (``vraag`` set) belongs to the same record as its question.
+    """
+
+    actie = models.ForeignKey(
+        Actie,
+        on_delete=models.PROTECT,
+        related_name="opmerkingen",
+        verbose_name=_("actie"),
+        null=True,
+        blank=True,
+    )
+    raadsopdracht = models.ForeignKey(
+        Raadsopdracht,
+        on_delete=models.PROTECT,
+        related_name="opmerkingen",
+        verbose_name=_("raadsopdracht"),
+        null=True,
+        blank=True,
+    )
+    vraag = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="reacties",
+        verbose_name=_("reactie op"),
+        null=True,
+        blank=True,
+    )
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("geplaatst door"),
+    )
+    geplaatst_op = models.DateTimeField(_("geplaatst op"), default=timezone.now)
+    tekst = limited_text(
+        _("tekst"), limit=MAX_TOELICHTING, help_text=GEEN_PERSOONSGEGEVENS
+    )
+    beantwoord = models.BooleanField(
+        _("beantwoord"),
+        default=False,
+        help_text=_("door wie de vraag stelde als beantwoord gemarkeerd"),
+    )
+    ingetrokken = models.BooleanField(_("ingetrokken"), default=False)
+
+    history = tracked_history(change_log=ChangeLog(search=("tekst",), via="actie"))
+
+    class Meta:
+        verbose_name = _("opmerking")
+        verbose_name_plural = _("opmerkingen")
+        ordering = ["geplaatst_op", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(actie__isnull=False, raadsopdracht__isnull=True)
+                | Q(actie__isnull=True, raadsopdracht__isnull=False),
+                name="opmerking_bij_actie_of_raadsopdracht",
+                violation_error_message=_(
+                    "Een opmerking hoort bij een actie of bij een raadsopdracht."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(vraag__isnull=True) | Q(beantwoord=False),
+                name="opmerking_alleen_vraag_beantwoord",
+                violation_error_message=_(
+                    "Alleen een vraag, geen reactie, wordt als beantwoord gemarkeerd."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.tekst[:60]
+
+    def get_absolute_url(self) -> str:
+        root = self.vraag_id or self.pk
+        return f"{self.record.get_absolute_url()}#opmerking-{root}"
+
+    @property
+    def record(self) -> "Actie | Raadsopdracht":
+        return self.actie or self.raadsopdracht
+
+    @property
+    def is_open(self) -> bool:
+        return self.vraag_id is None and not (self.beantwoord or self.ingetrokken)

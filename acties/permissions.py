@@ -31,3 +31,38 @@ def can_attach(user, record) -> bool:
 
 def can_change_document(user, document) -> bool:
     return user.has_perm("acties.change_document") and can_attach(user, document.record)
+
+
+# Review remarks (DESIGN.md, "Opmerking"): placed and answered by whoever may
+# read the record; withdrawn and edited by their author only; a question is
+# marked answered by the one who asked it.
+READ_PERMISSION = {
+    "actie": "acties.view_actie",
+    "raadsopdracht": "acties.view_raadsopdracht",
+}
+
+
+def can_read_record(user, record) -> bool:
+    kind = "raadsopdracht" if isinstance(record, Raadsopdracht) else "actie"
+    return user.has_perm(READ_PERMISSION[kind])
+
+
+def can_remark(user, record) -> bool:
+    return user.has_perm("acties.add_opmerking") and can_read_record(user, record)
+
+
+def can_reply(user, vraag) -> bool:
+    return can_remark(user, vraag.record) and not vraag.ingetrokken
+
+
+def can_change_remark(user, opmerking) -> bool:
+    return (
+        user.has_perm("acties.change_opmerking")
+        and opmerking.auteur_id == user.pk
+        and not opmerking.ingetrokken
+        and can_read_record(user, opmerking.record)
+    )
+
+
+def can_mark_answered(user, vraag) -> bool:
+    return can_change_remark(user, vraag) and vraag.is_open

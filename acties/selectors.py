@@ -17,6 +17,7 @@ from .models import (
     Document,
     Indicator,
     Meting,
+    Opmerking,
     Raadsopdracht,
     RaadsopdrachtActie,
     Vergadering,
@@ -414,4 +415,45 @@ def wat_komt_eraan(
         te_laat=te_laat,
         voor_de_datum=voor,
         voorstellen=voorstellen,
+    )
+
+
+# --- review remarks ---------------------------------------------------------------
+
+
+def opmerkingen_of(record) -> list[Opmerking]:
+    """The questions and remarks on an action or mandate, oldest first, each
+    with its replies (``reacties``)."""
+    field = "raadsopdracht" if isinstance(record, Raadsopdracht) else "actie"
+    return list(
+        Opmerking.objects.filter(**{field: record}, vraag__isnull=True)
+        .select_related("auteur")
+        .prefetch_related(
+            Prefetch(
+                "reacties",
+                queryset=Opmerking.objects.select_related("auteur").order_by(
+                    "geplaatst_op", "id"
+                ),
+            )
+        )
+        .order_by("geplaatst_op", "id")
+    )
+
+
+def open_vragen(*, programma=None) -> QuerySet[Opmerking]:
+    """Open questions (not answered, not withdrawn), oldest first, with their
+    record and the number of replies."""
+    rows = Opmerking.objects.filter(
+        vraag__isnull=True, beantwoord=False, ingetrokken=False
+    )
+    if programma is not None:
+        rows = rows.filter(
+            Q(actie__programma=programma)
+            | Q(raadsopdracht__programma=programma)
+            | Q(raadsopdracht__actie_koppelingen__actie__programma=programma)
+        ).distinct()
+    return (
+        rows.select_related("auteur", "actie", "raadsopdracht")
+        .annotate(aantal_reacties=Count("reacties", distinct=True))
+        .order_by("geplaatst_op", "id")
     )

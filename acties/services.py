@@ -31,6 +31,7 @@ from .models import (
     Document,
     Indicator,
     Meting,
+    Opmerking,
     Organisatie,
     Raadsopdracht,
     RaadsopdrachtActie,
@@ -960,4 +961,98 @@ def document_update(
             {"openbaar": _("Een ingetrokken document kan niet openbaar zijn.")}
         )
     update_with_history(current, values, user=user, reason=reason)
+    return current
+
+
+# --- review remarks ---------------------------------------------------------------
+
+
+def _remark_text(tekst: str) -> str:
+    tekst = (tekst or "").strip()
+    if not tekst:
+        raise ValidationError({"tekst": _("Schrijf uw vraag of opmerking.")})
+    return tekst
+
+
+@history_writer
+def opmerking_place(*, record: Actie | Raadsopdracht, tekst: str, user) -> Opmerking:
+    """A remark or question on an action or mandate; it changes the record not."""
+    return save_with_history(
+        Opmerking(
+            actie=record if isinstance(record, Actie) else None,
+            raadsopdracht=record if isinstance(record, Raadsopdracht) else None,
+            auteur=user,
+            tekst=_remark_text(tekst),
+        ),
+        user=user,
+        reason=_("Opmerking geplaatst"),
+    )
+
+
+@history_writer
+def opmerking_reply(*, vraag: Opmerking, tekst: str, user) -> Opmerking:
+    """An answer or reply in the thread of ``vraag`` (a question, not a reply)."""
+    vraag = Opmerking.objects.select_for_update().get(pk=vraag.pk)
+    if vraag.vraag_id is not None:
+        vraag = vraag.vraag
+    if vraag.ingetrokken:
+        raise ValidationError(
+            _("Deze vraag is ingetrokken; er kan niet meer op worden gereageerd.")
+        )
+    return save_with_history(
+        Opmerking(
+            actie_id=vraag.actie_id,
+            raadsopdracht_id=vraag.raadsopdracht_id,
+            vraag=vraag,
+            auteur=user,
+            tekst=_remark_text(tekst),
+        ),
+        user=user,
+        reason=_("Gereageerd op een opmerking"),
+    )
+
+
+def _own_open(opmerking: Opmerking, user) -> Opmerking:
+    current = Opmerking.objects.select_for_update().get(pk=opmerking.pk)
+    if current.auteur_id != user.pk:
+        raise ValidationError(_("Alleen wie de opmerking plaatste, kan dit doen."))
+    if current.ingetrokken:
+        raise ValidationError(_("Deze opmerking is al ingetrokken."))
+    return current
+
+
+@history_writer
+def opmerking_update(
+    *, opmerking: Opmerking, tekst: str, user, reason: str
+) -> Opmerking:
+    """The author corrects the text; the earlier text stays in the history."""
+    current = _own_open(opmerking, user)
+    update_with_history(
+        current, {"tekst": _remark_text(tekst)}, user=user, reason=reason
+    )
+    return current
+
+
+@history_writer
+def opmerking_withdraw(*, opmerking: Opmerking, user, reason: str) -> Opmerking:
+    """The author withdraws the remark: it stays, visibly withdrawn."""
+    current = _own_open(opmerking, user)
+    update_with_history(current, {"ingetrokken": True}, user=user, reason=reason)
+    return current
+
+
+@history_writer
+def opmerking_mark_answered(*, vraag: Opmerking, user) -> Opmerking:
+    """The one who asked marks the question answered."""
+    current = _own_open(vraag, user)
+    if current.vraag_id is not None:
+        raise ValidationError(_("Alleen een vraag wordt als beantwoord gemarkeerd."))
+    if current.beantwoord:
+        raise ValidationError(_("Deze vraag is al als beantwoord gemarkeerd."))
+    update_with_history(
+        current,
+        {"beantwoord": True},
+        user=user,
+        reason=_("Vraag als beantwoord gemarkeerd"),
+    )
     return current

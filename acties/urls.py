@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import council_views, document_views, import_views, views
+from . import council_views, document_views, import_views, remark_views, views
 from .models import Raadsopdracht
 
 app_name = "acties"
@@ -55,6 +55,37 @@ urlpatterns = [
         "documenten/<int:pk>/<str:naam>",
         document_views.DocumentDownloadView.as_view(),
         name="document-download",
+    ),
+    path("opmerkingen/", remark_views.OpenVragenView.as_view(), name="open-vragen"),
+    path(
+        "acties/<int:pk>/opmerkingen/nieuw/",
+        remark_views.OpmerkingCreateView.as_view(),
+        name="actie-opmerking-create",
+    ),
+    path(
+        "raadsopdrachten/<int:pk>/opmerkingen/nieuw/",
+        remark_views.OpmerkingCreateView.as_view(model=Raadsopdracht),
+        name="raadsopdracht-opmerking-create",
+    ),
+    path(
+        "opmerkingen/<int:pk>/reageren/",
+        remark_views.OpmerkingReplyView.as_view(),
+        name="opmerking-reply",
+    ),
+    path(
+        "opmerkingen/<int:pk>/bewerken/",
+        remark_views.OpmerkingUpdateView.as_view(),
+        name="opmerking-update",
+    ),
+    path(
+        "opmerkingen/<int:pk>/intrekken/",
+        remark_views.OpmerkingWithdrawView.as_view(),
+        name="opmerking-withdraw",
+    ),
+    path(
+        "opmerkingen/<int:pk>/beantwoord/",
+        remark_views.OpmerkingAnsweredView.as_view(),
+        name="opmerking-beantwoord",
     ),
     path("acties/", views.ActieListView.as_view(), name="actie-list"),
     path("acties/export.csv", views.ActieExportView.as_view(), name="actie-export"),

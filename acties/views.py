@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.context_processors import PermWrapper
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +31,7 @@ from .forms import (
     KoppelingForm,
     MetingForm,
     OntkoppelForm,
+    OpmerkingForm,
     OrganisatieForm,
     RaadsopdrachtForm,
     VoortgangsupdateForm,
@@ -44,7 +46,7 @@ from .models import (
     RaadsopdrachtActie,
     Voortgangsupdate,
 )
-from .permissions import can_attach, can_propose_settlement, can_settle
+from .permissions import can_attach, can_propose_settlement, can_remark, can_settle
 
 PAGE_SIZE = 25
 
@@ -117,6 +119,23 @@ class ActieExportView(RoleRequiredMixin, View):
         )
 
 
+def remark_context(user, record) -> dict:
+    """What the section of remarks on a record's page needs
+    (``acties/_opmerkingen.html``)."""
+    return {
+        "opmerkingen": selectors.opmerkingen_of(record),
+        "kan_opmerken": can_remark(user, record),
+        "record": record,
+        "user": user,
+        # Empty on arrival, so not marked invalid before anyone typed.
+        "opmerking_form": OpmerkingForm(use_required_attribute=False),
+    }
+
+
+# Where the action's cached body leaves room for the remarks section.
+REMARKS_PLACE = "<!-- opmerkingen -->"
+
+
 class ActieDetailView(RoleRequiredMixin, TemplateView):
     """An action's page. Its body is the most visited page of the application
     and is cached per data generation and set of permissions (historie.cache)."""
@@ -136,10 +155,24 @@ class ActieDetailView(RoleRequiredMixin, TemplateView):
         )
         if page is None:
             raise Http404
+        # The remarks depend on who reads (their own can be withdrawn): rendered
+        # for each request, in the place the cached body keeps for them.
+        # (Without the request's context processors, which the page runs once.)
+        remarks = render_to_string(
+            "acties/_opmerkingen.html",
+            {
+                **remark_context(
+                    user, Actie(pk=pk, code=page["code"], titel=page["titel"])
+                ),
+                "perms": PermWrapper(user),
+                "csrf_token": get_token(self.request),
+            },
+        )
+        body = page["body"].replace(REMARKS_PLACE, remarks, 1)
         return super().get_context_data(
             code=page["code"],
             titel=page["titel"],
-            body=mark_safe(page["body"]),  # noqa: S308 - rendered by our template
+            body=mark_safe(body),  # noqa: S308 - rendered by our templates
             breadcrumbs=breadcrumbs(
                 _acties_crumb(), (f"{page['code']} {page['titel']}", None)
             ),
@@ -582,6 +615,7 @@ class RaadsopdrachtDetailView(RoleRequiredMixin, TemplateView):
             can_propose=can_propose_settlement(user, opdracht),
             can_settle=can_settle(user, opdracht),
             kan_documenten=can_attach(user, opdracht),
+            **remark_context(user, opdracht),
             breadcrumbs=breadcrumbs(_opdrachten_crumb(), (str(opdracht), None)),
             **kwargs,
         )

@@ -22,6 +22,7 @@ class TussenevaluatieForm(MergeFormMixin, ReasonForm, forms.ModelForm):
             "samenvatting",
             "conclusies",
             "aanbevelingen",
+            "open_vragen_in_definitief",
         ]
         widgets = {
             "peildatum": DateInput,

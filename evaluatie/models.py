@@ -71,6 +71,14 @@ class Tussenevaluatie(models.Model):
         null=True,
         blank=True,
     )
+    open_vragen_in_definitief = models.BooleanField(
+        _("open vragen in de definitieve versie"),
+        default=False,
+        help_text=_(
+            "het concept heeft altijd een bijlage met de open vragen bij de acties "
+            "en raadsopdrachten; de definitieve versie alleen als dit is aangevinkt"
+        ),
+    )
     pdf = models.FileField(_("PDF"), upload_to="evaluaties/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 van de PDF"), max_length=64, blank=True)
 

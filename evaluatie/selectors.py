@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from acties.constants import ACTIE_STATUS_KLAAR, ActieStatus
@@ -28,6 +28,7 @@ from acties.models import (
     Actie,
     Indicator,
     Meting,
+    Opmerking,
     Voortgangsupdate,
     mandate_heading,
 )
@@ -45,8 +46,10 @@ from basis.charts import BarChart, alt_text, bar_chart, svg_data_uri
 from basis.dates import short_date
 from basis.exchange import plain
 from basis.export import neutralise
+from historie.changes import user_name
 from historie.records import is_system_user, rows_between, versions_at
 
+from .constants import EvaluatieStatus
 from .models import Bevinding, Tussenevaluatie
 
 
@@ -258,6 +261,17 @@ class Mandaat:
 
 
 @dataclass
+class OpenVraag:
+    """A question on an action or mandate that nobody has marked answered."""
+
+    bij: str  # "actie 4.2", "Amendement bij IV, toezegging 2"
+    tekst: str
+    gesteld_door: str
+    gesteld_op: datetime.date
+    reacties: int
+
+
+@dataclass
 class PijlerReport:
     volgorde: int
     naam: str
@@ -308,6 +322,9 @@ class Report:
     # The mandates in the register's order; those settled before the
     # programme began come last, as background.
     mandaten: list[Mandaat] = field(default_factory=list)
+    # The open questions at the moment of rendering, in the concept (and in
+    # the final when the evaluation says so); None: not in this report.
+    open_vragen: list[OpenVraag] | None = None
     data_sha256: str = ""
 
     @property
@@ -534,6 +551,11 @@ def evaluation_report(
         aandachtspunten=_aandachtspunten(actielijnen, mandaten, peildatum),
         mandaten=mandaten,
     )
+    if (
+        evaluatie.status != EvaluatieStatus.DEFINITIEF
+        or evaluatie.open_vragen_in_definitief
+    ):
+        report.open_vragen = _open_vragen(state, mandaten)
     report.data_sha256 = hashlib.sha256(data_json(report).encode()).hexdigest()
     return report
 
@@ -601,6 +623,35 @@ def _mandaten(state: ProgrammaState) -> list[Mandaat]:
             )
         )
     return sorted(mandaten, key=lambda m: m.achtergrond)
+
+
+def _open_vragen(state: ProgrammaState, mandaten: list[Mandaat]) -> list[OpenVraag]:
+    """Open questions on the report's actions and mandates, as they are now."""
+    acties = {a.id: a for a in state.acties}
+    koppen = {m.state.id: m.kop for m in mandaten}
+    rows = (
+        Opmerking.objects.filter(
+            vraag__isnull=True, beantwoord=False, ingetrokken=False
+        )
+        .filter(Q(actie_id__in=list(acties)) | Q(raadsopdracht_id__in=list(koppen)))
+        .select_related("auteur")
+        .annotate(aantal=Count("reacties", distinct=True))
+        .order_by("geplaatst_op", "id")
+    )
+    return [
+        OpenVraag(
+            bij=(
+                f"actie {acties[row.actie_id].code}"
+                if row.actie_id
+                else koppen[row.raadsopdracht_id]
+            ),
+            tekst=row.tekst,
+            gesteld_door=user_name(row.auteur),
+            gesteld_op=timezone.localdate(row.geplaatst_op),
+            reacties=row.aantal,
+        )
+        for row in rows
+    ]
 
 
 # How a change of status reads in the path of an action.
@@ -808,7 +859,7 @@ def _aandachtspunten(
 def report_data(report: Report) -> dict:
     programma = report.state.programma
     evaluatie = report.evaluatie
-    return {
+    data = {
         "programma": {
             "titel": programma.titel,
             "slug": programma.slug,
@@ -882,6 +933,18 @@ def report_data(report: Report) -> dict:
         ],
         "aantallen": report.record_counts,
     }
+    if report.open_vragen is not None:
+        data["open_vragen"] = [
+            {
+                "bij": v.bij,
+                "vraag": v.tekst,
+                "gesteld_door": v.gesteld_door,
+                "gesteld_op": plain(v.gesteld_op),
+                "reacties": v.reacties,
+            }
+            for v in report.open_vragen
+        ]
+    return data
 
 
 def data_json(report: Report) -> str:

@@ -41,6 +41,7 @@ def tussenevaluatie_create(
     samenvatting: str = KEEP,
     conclusies: str = KEEP,
     aanbevelingen: str = KEEP,
+    open_vragen_in_definitief: bool = KEEP,
     user,
     reason: str,
 ) -> Tussenevaluatie:
@@ -57,6 +58,7 @@ def tussenevaluatie_create(
             samenvatting=samenvatting,
             conclusies=conclusies,
             aanbevelingen=aanbevelingen,
+            open_vragen_in_definitief=open_vragen_in_definitief,
         ),
         user=user,
         reason=reason,
@@ -74,6 +76,7 @@ def tussenevaluatie_update(
     samenvatting: str = KEEP,
     conclusies: str = KEEP,
     aanbevelingen: str = KEEP,
+    open_vragen_in_definitief: bool = KEEP,
     user,
     reason: str,
 ) -> Tussenevaluatie:
@@ -90,6 +93,7 @@ def tussenevaluatie_update(
             samenvatting=samenvatting,
             conclusies=conclusies,
             aanbevelingen=aanbevelingen,
+            open_vragen_in_definitief=open_vragen_in_definitief,
         ),
         user=user,
         reason=reason,

@@ -164,7 +164,11 @@ def restore_roles() -> None:
             "actieprogramma.migrations.0001_roles"
         ).ROLE_PERMISSIONS.items()
     }
-    for migration in ("0003_vergadering_permissions", "0004_document_permissions"):
+    for migration in (
+        "0003_vergadering_permissions",
+        "0004_document_permissions",
+        "0005_opmerking_permissions",
+    ):
         later = import_module(f"actieprogramma.migrations.{migration}")
         for name, codenames in later.GRANTS.items():
             roles[name] += [f"acties.{code}" for code in codenames]

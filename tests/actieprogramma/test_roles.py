@@ -24,6 +24,7 @@ RECORDS = {
         "raadsopdrachtactie",
         "vergadering",
         "document",
+        "opmerking",
     ],
     "evaluatie": ["tussenevaluatie", "bevinding"],
 }
@@ -42,6 +43,8 @@ DESIGN = {
         "acties.raadsopdrachtactie": {A, D},
         # Attach to actions only (acties.permissions.can_attach).
         "acties.document": {A, C},
+        # Change only one's own (acties.permissions.can_change_remark).
+        "acties.opmerking": {A, C},
         "evaluatie.tussenevaluatie": {A, C},
         "evaluatie.bevinding": {A, C},
     },
@@ -51,6 +54,7 @@ DESIGN = {
         "acties.vergadering": {A, C},
         # Attach to mandates only (acties.permissions.can_attach).
         "acties.document": {A, C},
+        "acties.opmerking": {A, C},
     },
     "coordinator": {
         "pijlers.programma": {A, C, D},
@@ -67,6 +71,7 @@ DESIGN = {
         "acties.raadsopdrachtactie": {A, D},
         "acties.vergadering": {A, C, D},
         "acties.document": {A, C, D},
+        "acties.opmerking": {A, C},
         "evaluatie.tussenevaluatie": {A, C, "finalise"},
         "evaluatie.bevinding": {A, C},
         # Requiring a second factor per role (beveiliging's 0002 migration).

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from acties.models import Meting, Vergadering
-from acties.services import document_add
+from acties.services import document_add, opmerking_place
 from historie.records import save_with_history, system_user
 from tests.documents import pdf_bytes, upload
 from tests.factories import (
@@ -60,6 +60,9 @@ def world(db):
             upload=upload("Plan van aanpak.pdf", pdf_bytes()),
             user=system_user(),
             reason="Testgegevens",
+        ),
+        "opmerking": opmerking_place(
+            record=actie, tekst="Wanneer start de pilot?", user=system_user()
         ),
         "vergadering": save_with_history(
             Vergadering(soort="raad", datum=datetime.date(2026, 5, 28)),

@@ -33,9 +33,10 @@ def test_second_visit_is_served_from_the_cache(client, coordinator, world):
     first = queries(client, world["actie"])
     second = queries(client, world["actie"])
     # Session, user, groups, the two permission lookups and the generation, and
-    # the savepoint and release of the request's transaction. The first visit
-    # reads the record, its relations (documents among them) and their history.
-    assert (first, second) == (23, 8)
+    # the savepoint and release of the request's transaction, and the remarks
+    # with their replies (per reader, never cached). The first visit reads the
+    # record, its relations (documents among them) and their history.
+    assert (first, second) == (25, 10)
 
 
 def test_generation_moves_with_every_recorded_change(world):

@@ -53,6 +53,10 @@ ROUTES = {
     "acties:raadsopdracht-document-create": ("raadsopdracht", REGISTER, REGISTER, 200),
     # The world's document belongs to an action.
     "acties:document-update": ("document", EDITORS, EDITORS, 200),
+    "acties:open-vragen": (None, ALL, set(), 405),
+    "acties:actie-opmerking-create": ("actie", ALL, ALL, 200),
+    "acties:raadsopdracht-opmerking-create": ("raadsopdracht", ALL, ALL, 200),
+    "acties:opmerking-reply": ("opmerking", ALL, ALL, 200),
     "acties:wat-komt-eraan": (None, ALL, set(), 405),
     "acties:wat-komt-eraan-export": (None, ALL, set(), 405),
     "programma-openbaar": ("programma", {"coordinator"}, {"coordinator"}, 200),
@@ -90,6 +94,13 @@ PUBLIC = {"login", "logout", "health", "openbaar", "openbaar-data", "openbaar-do
 # Answers anonymous readers 404 rather than the login page (nothing says the
 # file exists): tested in tests/acties/test_documents.py.
 OWN_RULES = {"acties:document-download"}
+# Only for the remark's author, whoever the role: tested in
+# tests/acties/test_remarks.py.
+OWN_RULES |= {
+    "acties:opmerking-update",
+    "acties:opmerking-withdraw",
+    "acties:opmerking-beantwoord",
+}
 
 
 def url_args(name, record):
@@ -594,13 +605,15 @@ def test_query_count_does_not_grow_with_actions(client, coordinator, world, name
 # not counted as queries.
 PINNED = {
     "acties:actie-list": 16,
-    # The documents and their history: two of them.
-    "acties:actie-detail": 23,
+    # The documents and their history, the remarks and their replies.
+    "acties:actie-detail": 25,
     "home": 23,
     "programma-detail": 12,
     # The meetings of the filter; the commitments that are part of a mandate.
     "acties:raadsopdracht-list": 11,
-    "acties:raadsopdracht-detail": 15,
+    # Its documents and their history, its remarks (their replies are one more
+    # query when there are any).
+    "acties:raadsopdracht-detail": 16,
     "peildatum": 20,
     "vergelijk": 36,
 }

@@ -14,6 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.urls import reverse
 
+from acties import services as acties_services
 from acties.models import Actie, Indicator, Raadsopdracht
 from evaluatie import services as evaluatie_services
 from pijlers.models import Programma
@@ -102,6 +103,9 @@ def test_every_main_page_and_form_has_no_axe_violations(
     actie = Actie.objects.filter(indicatoren__isnull=False).first()
     indicator = Indicator.objects.filter(actie=actie).first()
     opdracht = Raadsopdracht.objects.get(nummer="III")
+    vraag = acties_services.opmerking_place(
+        record=actie, tekst="Wanneer start de pilot?", user=programme["coordinator"]
+    )
     results = []
 
     # The login page, anonymous, also with its error.
@@ -134,6 +138,12 @@ def test_every_main_page_and_form_has_no_axe_violations(
         ("Meting toevoegen", url("acties:meting-create", i)),
         ("Koppelen aan raadsopdracht", url("acties:actie-koppelen", a)),
         ("Document toevoegen aan een actie", url("acties:actie-document-create", a)),
+        ("Open vragen", url("acties:open-vragen") + "?weergave=alle"),
+        ("Vraag plaatsen", url("acties:actie-opmerking-create", a)),
+        ("Reageren", url("acties:opmerking-reply", vraag.pk)),
+        ("Opmerking bewerken", url("acties:opmerking-update", vraag.pk)),
+        ("Opmerking intrekken", url("acties:opmerking-withdraw", vraag.pk)),
+        ("Vraag beantwoord", url("acties:opmerking-beantwoord", vraag.pk)),
         (
             "Document toevoegen aan een raadsopdracht",
             url("acties:raadsopdracht-document-create", r),

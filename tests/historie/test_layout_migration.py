@@ -35,6 +35,8 @@ LATER_TABLES = {
     "acties_historicalvergadering",
     "acties_document",
     "acties_historicaldocument",
+    "acties_opmerking",
+    "acties_historicalopmerking",
 }
 BOOKKEEPING = {
     "django_migrations",
@@ -149,7 +151,11 @@ def test_a_database_of_the_earlier_layout_migrates_with_every_row(scratch_databa
     }
     granted = [
         import_module(f"actieprogramma.migrations.{name}")
-        for name in ("0003_vergadering_permissions", "0004_document_permissions")
+        for name in (
+            "0003_vergadering_permissions",
+            "0004_document_permissions",
+            "0005_opmerking_permissions",
+        )
     ]
     assert after["auth_group_permissions"] == before["auth_group_permissions"] + sum(
         len(codenames) for m in granted for codenames in m.GRANTS.values()

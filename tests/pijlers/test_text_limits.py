@@ -38,6 +38,7 @@ LIMITS = {
     "acties.Raadsopdracht.tekst": MAX_RAADSTEKST,
     "acties.Raadsopdracht.afdoening_toelichting": MAX_LANGE_TOELICHTING,
     "acties.RaadsopdrachtActie.toelichting": MAX_TOELICHTING,
+    "acties.Opmerking.tekst": MAX_TOELICHTING,
     "evaluatie.Tussenevaluatie.samenvatting": MAX_EVALUATIETEKST,
     "evaluatie.Tussenevaluatie.conclusies": MAX_EVALUATIETEKST,
     "evaluatie.Tussenevaluatie.aanbevelingen": MAX_EVALUATIETEKST,

@@ -110,6 +110,21 @@ FORMS = {
         lambda w: {"actie": w["losse_actie"].pk, "toelichting": "Past."},
         ["toelichting"],
     ),
+    "acties:actie-opmerking-create": (
+        "actie",
+        lambda w: {"tekst": "Wanneer start de pilot?"},
+        ["tekst"],
+    ),
+    "acties:raadsopdracht-opmerking-create": (
+        "raadsopdracht",
+        lambda w: {"tekst": "Is dit al besproken?"},
+        ["tekst"],
+    ),
+    "acties:opmerking-reply": (
+        "opmerking",
+        lambda w: {"tekst": "In februari."},
+        ["tekst"],
+    ),
     "acties:koppeling-delete": (
         "koppeling",
         lambda w: {"reden": "Vergist."},
