@@ -22,21 +22,9 @@ from basis.views import ServiceFormView, breadcrumbs
 
 from . import services
 from .forms import DocumentForm, DocumentUpdateForm
-from .models import Actie, Document, Raadsopdracht
-from .permissions import can_attach, can_change_document
-from .views import _acties_crumb, _opdrachten_crumb
-
-# The model permission that reads each kind of record.
-READ_PERMISSION = {
-    Actie: "acties.view_actie",
-    Raadsopdracht: "acties.view_raadsopdracht",
-}
-
-
-def _record_crumbs(record):
-    first = _acties_crumb() if isinstance(record, Actie) else _opdrachten_crumb()
-    name = f"{record.code} {record.titel}" if isinstance(record, Actie) else str(record)
-    return first, (name, record.get_absolute_url())
+from .models import Actie, Document
+from .permissions import can_attach, can_change_document, can_read_record
+from .views import record_crumbs
 
 
 def document_response(document: Document) -> FileResponse:
@@ -97,7 +85,7 @@ class DocumentCreateView(ServiceFormView):
             title=_("Document toevoegen"),
             cancel_url=self.record.get_absolute_url(),
             breadcrumbs=breadcrumbs(
-                *_record_crumbs(self.record), (_("Document toevoegen"), None)
+                *record_crumbs(self.record), (_("Document toevoegen"), None)
             ),
             **kwargs,
         )
@@ -157,7 +145,7 @@ class DocumentUpdateView(ServiceFormView):
             title=_("Document bijwerken of intrekken"),
             cancel_url=record.get_absolute_url(),
             breadcrumbs=breadcrumbs(
-                *_record_crumbs(record), (_("Document bijwerken"), None)
+                *record_crumbs(record), (_("Document bijwerken"), None)
             ),
             **kwargs,
         )
@@ -175,10 +163,9 @@ class DocumentDownloadView(View):
         user = request.user
         if document is None or not user.is_authenticated:
             raise Http404
-        record_type = Actie if document.actie_id else Raadsopdracht
         if not (
             user.has_perm("acties.view_document")
-            and user.has_perm(READ_PERMISSION[record_type])
+            and can_read_record(user, document.record)
         ):
             raise PermissionDenied
         return document_response(document)

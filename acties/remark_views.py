@@ -6,6 +6,7 @@ for this remark (``acties.permissions``): a signed-in user who may not gets
 403, and nothing changes.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -31,16 +32,7 @@ from .permissions import (
     can_remark,
     can_reply,
 )
-from .views import _acties_crumb, _opdrachten_crumb
-
-
-def _record_crumbs(record):
-    if isinstance(record, Actie):
-        return _acties_crumb(), (
-            f"{record.code} {record.titel}",
-            record.get_absolute_url(),
-        )
-    return _opdrachten_crumb(), (str(record), record.get_absolute_url())
+from .views import record_crumbs
 
 
 class _RemarkFormView(ServiceFormView):
@@ -67,7 +59,7 @@ class _RemarkFormView(ServiceFormView):
             record=self.record,
             title=self.title,
             cancel_url=self.record.get_absolute_url() + "#opmerkingen",
-            breadcrumbs=breadcrumbs(*_record_crumbs(self.record), (self.title, None)),
+            breadcrumbs=breadcrumbs(*record_crumbs(self.record), (self.title, None)),
             **kwargs,
         )
 
@@ -172,7 +164,7 @@ class OpmerkingAnsweredView(_OneRemarkView):
     page of its own, to confirm."""
 
     permission_required = "acties.change_opmerking"
-    form_class = OpmerkingWithdrawForm  # unused: the POST carries no fields
+    form_class = forms.Form  # the POST carries no fields
     template_name = "acties/opmerking_beantwoord.html"
     title = _("Vraag als beantwoord markeren")
 

@@ -836,6 +836,13 @@ def raadsopdracht_actie_unlink(
 # --- documents --------------------------------------------------------------------
 
 
+def _on_record(record: Actie | Raadsopdracht) -> dict:
+    """The two foreign keys of a document or remark, one of them set."""
+    if isinstance(record, Raadsopdracht):
+        return {"actie": None, "raadsopdracht": record}
+    return {"actie": record, "raadsopdracht": None}
+
+
 class DocumentStorageError(Exception):
     """A stored file under a document's name holds other contents: the storage
     was changed outside the application."""
@@ -872,8 +879,7 @@ def _document_create(
     reason: str,
 ) -> Document:
     document = Document(
-        actie=record if isinstance(record, Actie) else None,
-        raadsopdracht=record if isinstance(record, Raadsopdracht) else None,
+        **_on_record(record),
         titel=(titel or "").strip() or checked.name.rsplit(".", 1)[0],
         soort=soort,
         kenmerk=(kenmerk or "").strip(),
@@ -979,8 +985,7 @@ def opmerking_place(*, record: Actie | Raadsopdracht, tekst: str, user) -> Opmer
     """A remark or question on an action or mandate; it changes the record not."""
     return save_with_history(
         Opmerking(
-            actie=record if isinstance(record, Actie) else None,
-            raadsopdracht=record if isinstance(record, Raadsopdracht) else None,
+            **_on_record(record),
             auteur=user,
             tekst=_remark_text(tekst),
         ),

@@ -59,6 +59,16 @@ def _opdrachten_crumb():
     return (_("Raadsopdrachten"), reverse("acties:raadsopdracht-list"))
 
 
+def record_crumbs(record) -> tuple:
+    """The crumbs of an action's or a mandate's page, for the pages below it."""
+    if isinstance(record, Actie):
+        return _acties_crumb(), (
+            f"{record.code} {record.titel}",
+            record.get_absolute_url(),
+        )
+    return _opdrachten_crumb(), (str(record), record.get_absolute_url())
+
+
 class FilteredListView(RoleRequiredMixin, ListView):
     """A filterable, paginated list; htmx requests get only the results part."""
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from acties.constants import ACTIE_STATUS_KLAAR, ActieStatus
@@ -28,10 +28,10 @@ from acties.models import (
     Actie,
     Indicator,
     Meting,
-    Opmerking,
     Voortgangsupdate,
     mandate_heading,
 )
+from acties.selectors import open_vragen
 from acties.snapshot import (
     ActieState,
     Comparison,
@@ -629,14 +629,8 @@ def _open_vragen(state: ProgrammaState, mandaten: list[Mandaat]) -> list[OpenVra
     """Open questions on the report's actions and mandates, as they are now."""
     acties = {a.id: a for a in state.acties}
     koppen = {m.state.id: m.kop for m in mandaten}
-    rows = (
-        Opmerking.objects.filter(
-            vraag__isnull=True, beantwoord=False, ingetrokken=False
-        )
-        .filter(Q(actie_id__in=list(acties)) | Q(raadsopdracht_id__in=list(koppen)))
-        .select_related("auteur")
-        .annotate(aantal=Count("reacties", distinct=True))
-        .order_by("geplaatst_op", "id")
+    rows = open_vragen().filter(
+        Q(actie_id__in=list(acties)) | Q(raadsopdracht_id__in=list(koppen))
     )
     return [
         OpenVraag(
@@ -648,7 +642,7 @@ def _open_vragen(state: ProgrammaState, mandaten: list[Mandaat]) -> list[OpenVra
             tekst=row.tekst,
             gesteld_door=user_name(row.auteur),
             gesteld_op=timezone.localdate(row.geplaatst_op),
-            reacties=row.aantal,
+            reacties=row.aantal_reacties,
         )
         for row in rows
     ]

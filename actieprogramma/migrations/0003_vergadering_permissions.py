@@ -2,8 +2,9 @@
 griffie adds and changes them, the coordinator may do all (DESIGN.md,
 "Vergadering (meeting), documents")."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+from ._grants import grant_operation
 
 GRANTS = {
     "beleidsmedewerker": ["view_vergadering", "view_historicalvergadering"],
@@ -23,37 +24,10 @@ GRANTS = {
 }
 
 
-def _permissions(apps, codenames):
-    Permission = apps.get_model("auth", "Permission")
-    return Permission.objects.filter(
-        content_type__app_label="acties", codename__in=codenames
-    )
-
-
-def grant(apps, schema_editor):
-    # Permissions are normally created after all migrations.
-    app_config = apps.get_app_config("acties")
-    original = getattr(app_config, "models_module", None)
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = original
-    Group = apps.get_model("auth", "Group")
-    for name, codenames in GRANTS.items():
-        for group in Group.objects.filter(name=name):
-            group.permissions.add(*_permissions(apps, codenames))
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name, codenames in GRANTS.items():
-        for group in Group.objects.filter(name=name):
-            group.permissions.remove(*_permissions(apps, codenames))
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("actieprogramma", "0002_rolbeleid_permission"),
         ("acties", "0007_council_cycle"),
     ]
 
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [grant_operation(GRANTS)]
