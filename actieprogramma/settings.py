@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +90,8 @@ INSTALLED_APPS = [
     "pijlers",
     "acties",
     "evaluatie",
+    "taken",
+    "meldingen",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -226,6 +229,97 @@ MEDIA_URL = "media/"
 # Files are served by the application (with its permission checks), never
 # from MEDIA_URL by the web server.
 DOCUMENT_MAX_MB = env_int("DOCUMENT_MAX_MB", 20)
+
+# --- E-mail (docs/operations.md) ------------------------------------------------
+# Notices and digests go through Django's e-mail framework. With EMAIL_HOST set
+# they go to that SMTP server; without it (development) they are printed on
+# the console. The test suite replaces either with its own outbox.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", bool(EMAIL_HOST))
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env_str(
+    "DEFAULT_FROM_EMAIL", "Actieprogramma-tracker <noreply@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach the application at: links in e-mails start with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The digest before a meeting goes out this many days before it.
+DIGEST_DAYS_BEFORE_MEETING = env_int("DIGEST_DAYS_BEFORE_MEETING", 5)
+# The weekly digest names what is due within this many days (and what is overdue).
+DIGEST_HORIZON_DAYS = env_int("DIGEST_HORIZON_DAYS", 14)
+
+# --- Job queue: Celery with Redis (docs/operations.md) -------------------------
+# With CELERY_BROKER_URL set, long work (evaluation PDFs, large imports, mail)
+# goes to the workers through that broker. Without it (make run, the test
+# suite) every job runs in the process that starts it, after its transaction.
+JOB_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+JOBS_IN_PROCESS = not JOB_BROKER_URL
+CELERY_BROKER_URL = JOB_BROKER_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = JOBS_IN_PROCESS
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that hands over a job must not hang when Redis is down: one
+# quick try, then the job is marked as not started (the person sees why).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "max_retries": 1,
+    # A job a worker took but did not finish (killed) is handed out again
+    # after this many seconds; longer than the longest job.
+    "visibility_timeout": 3600,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# The schedule (celery beat): fixed times in code rather than rows in the
+# database (django-celery-beat), since nobody should have to edit them in the
+# admin; the times are settings. Each run is safe to repeat: a digest is sent
+# once per person and week or meeting (meldingen.Bericht.sleutel).
+WEEKLY_DIGEST_DAY = env_int("WEEKLY_DIGEST_DAY", 1)  # 1 = Monday (cron)
+WEEKLY_DIGEST_HOUR = env_int("WEEKLY_DIGEST_HOUR", 7)
+CELERY_BEAT_SCHEDULE = {
+    "weekoverzicht": {
+        "task": "meldingen.weekoverzichten",
+        "schedule": crontab(
+            minute=0, hour=WEEKLY_DIGEST_HOUR, day_of_week=WEEKLY_DIGEST_DAY
+        ),
+    },
+    "overzicht-voor-vergadering": {
+        "task": "meldingen.vergaderoverzichten",
+        "schedule": crontab(minute=15, hour=WEEKLY_DIGEST_HOUR),
+    },
+    "berichten-opnieuw": {
+        "task": "meldingen.opnieuw_versturen",
+        "schedule": crontab(minute="*/10"),
+    },
+    "taken-opruimen": {
+        "task": "taken.opruimen",
+        "schedule": crontab(minute=30, hour=3),
+    },
+}
+# Imports of more rows than this are written by a job, not in the request.
+IMPORT_JOB_ROWS = env_int("IMPORT_JOB_ROWS", 200)
+# A job's file (a concept PDF) is kept this many days.
+JOB_FILE_DAYS = env_int("JOB_FILE_DAYS", 7)
 
 # Audit history: text change reasons (reasons are sentences, not labels), the
 # composite (history_date, id) index that point-in-time queries need, and no

@@ -44,6 +44,8 @@ urlpatterns = [
     ),
     path("", include("acties.urls")),
     path("", include("evaluatie.urls")),
+    path("", include("taken.urls")),
+    path("", include("meldingen.urls")),
     path("", include("beveiliging.urls")),
     path("", include("beveiliging.oidc_urls")),
     path("historie/", views.HistorieView.as_view(), name="historie"),

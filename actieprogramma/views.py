@@ -22,6 +22,7 @@ from basis.views import RoleRequiredMixin, breadcrumbs
 from historie.changes import ValueFormatter, build_entries, record_history
 from pijlers.models import Programma
 from pijlers.selectors import programma_list
+from taken.services import queue_health
 
 from .forms import HistorieFilterForm, PeildatumForm, VergelijkForm
 from .selectors import (
@@ -105,7 +106,8 @@ class ProgrammaDetailView(RoleRequiredMixin, TemplateView):
 
 
 class HealthView(View):
-    """Liveness and database reachability, for load balancers and monitoring."""
+    """Liveness, database reachability and the job queue's state, for load
+    balancers and monitoring (docs/operations.md)."""
 
     def get(self, request, *args, **kwargs):
         try:
@@ -117,7 +119,16 @@ class HealthView(View):
             return JsonResponse(
                 {"status": "error", "database": "unreachable"}, status=503
             )
-        return JsonResponse({"status": "ok", "database": "ok"})
+        # The queue is reported, not required: the pages work without it, and
+        # a load balancer must not take the web out of service for it.
+        queue = queue_health()
+        return JsonResponse(
+            {
+                "status": "ok" if queue["broker"] != "unreachable" else "degraded",
+                "database": "ok",
+                "queue": queue,
+            }
+        )
 
 
 # --- history: the change log, a record's history, the peildatum, a comparison ------

@@ -10,6 +10,7 @@ from basis.forms import (
     NoVictimDataMixin,
     ReasonForm,
 )
+from beveiliging.constants import Rol
 from historie.merge import MergeFormMixin
 from pijlers.selectors import programma_list
 
@@ -32,6 +33,29 @@ from .models import (
     Vergadering,
     Voortgangsupdate,
 )
+
+
+def contact_candidates(actie: Actie):
+    """Who can be an action's contact person: active officers and coordinators
+    (and whoever it is now, so that an edit does not drop them unasked)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    User = get_user_model()
+    chosen = Q(
+        is_active=True, groups__name__in=[Rol.BELEIDSMEDEWERKER, Rol.COORDINATOR]
+    )
+    if actie.contactpersoon_id:
+        chosen |= Q(pk=actie.contactpersoon_id)
+    return (
+        User.objects.filter(chosen)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def person_name(user) -> str:
+    return user.get_full_name() or user.username
 
 
 class ActieForm(MergeFormMixin, NoVictimDataMixin, forms.ModelForm):
@@ -71,6 +95,7 @@ class ActieForm(MergeFormMixin, NoVictimDataMixin, forms.ModelForm):
             "status",
             "voortgang",
             "trekker",
+            "contactpersoon",
             "gepland_start",
             "gepland_eind",
             "budget",
@@ -96,6 +121,8 @@ class ActieForm(MergeFormMixin, NoVictimDataMixin, forms.ModelForm):
         self.fields["actielijn"].queryset = self.fields[
             "actielijn"
         ].queryset.select_related("programma")
+        self.fields["contactpersoon"].queryset = contact_candidates(instance)
+        self.fields["contactpersoon"].label_from_instance = person_name
         if instance.pk:
             self.fields["partners"].initial = list(instance.partners.all())
             self.fields["uitbuiting"].initial = [

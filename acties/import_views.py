@@ -9,6 +9,7 @@ that is what the person saw.
 import base64
 
 import tablib
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -21,6 +22,9 @@ from django.views.generic import FormView
 
 from basis.views import RoleRequiredMixin, breadcrumbs
 from pijlers.models import Programma
+from taken.services import Uitkomst
+from taken.services import register as register_job
+from taken.services import start as start_job
 
 from .exchange import IMPORT_KINDS, IMPORT_PERMISSIONS, importable_kinds
 from .forms import ImportForm
@@ -37,6 +41,8 @@ from .imports import (
 from .opendata import export_programme, to_csv_zip, to_json
 
 SESSION_KEY = "acties_import"
+# Files of more than IMPORT_JOB_ROWS rows are written by this job.
+IMPORT_JOB = "import"
 
 
 def _crumbs(*items, register=False):
@@ -126,6 +132,7 @@ def _preview(request, stash, plan, *, stale=False, error=None, status=200):
             "kind_label": IMPORT_KINDS[stash["kind"]][0],
             "programma": Programma.objects.get(pk=stash["programma"]),
             "to_write": plan.count("nieuw") + plan.count("wijzigen"),
+            "op_de_achtergrond": len(plan.rows) > settings.IMPORT_JOB_ROWS,
             "stale": stale,
             "error": error,
             "breadcrumbs": _crumbs(
@@ -155,12 +162,22 @@ def confirm(request):
         request.session.pop(SESSION_KEY, None)
         messages.warning(request, _("Upload het bestand opnieuw."))
         return redirect("acties:import")
+    fingerprint = request.POST.get("controle", "")
+    if len(plan.rows) > settings.IMPORT_JOB_ROWS:
+        if plan.fingerprint != fingerprint:
+            return _preview(request, stash, plan, stale=True, status=409)
+        taak = start_job(
+            soort=IMPORT_JOB,
+            titel=_("Import van %(bestand)s (%(n)s rijen)")
+            % {"bestand": stash["filename"], "n": len(plan.rows)},
+            user=request.user,
+            parameters={"stash": stash, "controle": fingerprint},
+        )
+        request.session.pop(SESSION_KEY, None)
+        return redirect(taak.get_absolute_url())
     try:
         written = apply_import(
-            plan,
-            fingerprint=request.POST.get("controle", ""),
-            user=request.user,
-            reason=stash["reason"],
+            plan, fingerprint=fingerprint, user=request.user, reason=stash["reason"]
         )
     except StalePlan:
         return _preview(request, stash, plan, stale=True, status=409)
@@ -168,6 +185,11 @@ def confirm(request):
         error = " ".join(exc.messages)
         return _preview(request, stash, plan, error=error, status=400)
     request.session.pop(SESSION_KEY, None)
+    messages.success(request, done_message(written, stash))
+    return redirect(list_url(stash))
+
+
+def done_message(written: int, stash: dict) -> str:
     done = ngettext(
         "Het bestand is verwerkt: %(n)s rij opgeslagen, met de reden "
         "'%(reason)s' in de historie.",
@@ -175,12 +197,50 @@ def confirm(request):
         "'%(reason)s' in de historie.",
         written,
     )
-    messages.success(request, done % {"n": written, "reason": stash["reason"]})
-    if stash["kind"] == "raadsopdrachten":
-        return redirect(
-            f"{reverse('acties:raadsopdracht-list')}?programma={stash['programma']}"
+    return done % {"n": written, "reason": stash["reason"]}
+
+
+def list_url(stash: dict) -> str:
+    """The list the imported records are in, of the file's programme."""
+    name = (
+        "acties:raadsopdracht-list"
+        if stash["kind"] == "raadsopdrachten"
+        else "acties:actie-list"
+    )
+    return f"{reverse(name)}?programma={stash['programma']}"
+
+
+@register_job(IMPORT_JOB)
+def import_job(taak, voortgang) -> Uitkomst:
+    """A large file, confirmed in the browser, written by a worker: the same
+    check that the data is still what the preview showed, all rows or none."""
+    stash = taak.parameters["stash"]
+    if stash["kind"] not in importable_kinds(taak.gebruiker):
+        raise PermissionDenied
+    voortgang(10, _("Het bestand wordt opnieuw gecontroleerd"))
+    try:
+        plan = _plan(stash)
+    except (ImportFileError, Programma.DoesNotExist) as exc:
+        raise ValidationError(
+            _("Het bestand kon niet opnieuw worden gelezen; upload het opnieuw.")
+        ) from exc
+    voortgang(40, _("De rijen worden opgeslagen"))
+    try:
+        written = apply_import(
+            plan,
+            fingerprint=taak.parameters["controle"],
+            user=taak.gebruiker,
+            reason=stash["reason"],
         )
-    return redirect(f"{reverse('acties:actie-list')}?programma={stash['programma']}")
+    except StalePlan as exc:
+        raise ValidationError(
+            _(
+                "De gegevens zijn veranderd sinds u de voorvertoning zag; er is "
+                "niets opgeslagen. Upload het bestand opnieuw en controleer de "
+                "nieuwe voorvertoning."
+            )
+        ) from exc
+    return Uitkomst(melding=done_message(written, stash), vervolg_url=list_url(stash))
 
 
 class ImportTemplateView(RoleRequiredMixin, View):

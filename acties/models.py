@@ -106,6 +106,18 @@ class Actie(models.Model):
         null=True,
         blank=True,
     )
+    contactpersoon = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="contact_voor_acties",
+        verbose_name=_("contactpersoon"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "de beleidsmedewerker die vragen over deze actie beantwoordt; krijgt "
+            "bericht bij een opmerking en de actie in het weekoverzicht"
+        ),
+    )
     partners = models.ManyToManyField(
         Organisatie,
         through="ActiePartner",

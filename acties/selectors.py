@@ -65,7 +65,9 @@ def actie_export(queryset: QuerySet[Actie]) -> QuerySet[Actie]:
 
 def actie_detail(pk: int) -> Actie:
     return (
-        Actie.objects.select_related("actielijn", "programma", "trekker")
+        Actie.objects.select_related(
+            "actielijn", "programma", "trekker", "contactpersoon"
+        )
         .prefetch_related(
             "partners",
             Prefetch(

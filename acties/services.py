@@ -24,6 +24,7 @@ from historie.records import (
 )
 from pijlers.models import Actielijn, Programma
 
+from . import signals
 from .constants import ACTIE_STATUS_KLAAR, DocumentSoort, RaadsopdrachtStatus
 from .models import (
     Actie,
@@ -91,6 +92,7 @@ def actie_create(
     status: str = KEEP,
     voortgang: int = KEEP,
     trekker: Organisatie | None = KEEP,
+    contactpersoon=KEEP,
     gepland_start: datetime.date | None = KEEP,
     gepland_eind: datetime.date | None = KEEP,
     seksuele_uitbuiting: bool = KEEP,
@@ -116,6 +118,7 @@ def actie_create(
             status=status,
             voortgang=voortgang,
             trekker=trekker,
+            contactpersoon=contactpersoon,
             gepland_start=gepland_start,
             gepland_eind=gepland_eind,
             seksuele_uitbuiting=seksuele_uitbuiting,
@@ -146,6 +149,7 @@ def actie_update(
     status: str = KEEP,
     voortgang: int = KEEP,
     trekker: Organisatie | None = KEEP,
+    contactpersoon=KEEP,
     gepland_start: datetime.date | None = KEEP,
     gepland_eind: datetime.date | None = KEEP,
     seksuele_uitbuiting: bool = KEEP,
@@ -185,6 +189,7 @@ def actie_update(
         status=status,
         voortgang=voortgang,
         trekker=trekker,
+        contactpersoon=contactpersoon,
         gepland_start=gepland_start,
         gepland_eind=gepland_eind,
         seksuele_uitbuiting=seksuele_uitbuiting,
@@ -623,9 +628,13 @@ def raadsopdracht_propose_settlement(
         )
     raadsopdracht.status = RaadsopdrachtStatus.AFDOENING_VOORGESTELD
     raadsopdracht.afdoening_toelichting = toelichting
-    return save_with_history(
+    save_with_history(
         raadsopdracht, user=user, reason=_("Afdoening voorgesteld: %s") % toelichting
     )
+    signals.afdoening_voorgesteld.send(
+        Raadsopdracht, raadsopdracht=raadsopdracht, user=user
+    )
+    return raadsopdracht
 
 
 @history_writer
@@ -669,6 +678,7 @@ def raadsopdracht_settle(
         }
     if errors:
         raise ValidationError(errors)
+    voorsteller = settlement_proposer(raadsopdracht)
     raadsopdracht.status = RaadsopdrachtStatus.AFGEDAAN
     raadsopdracht.afgedaan_op = afgedaan_op
     raadsopdracht.afdoeningsdocument = afdoeningsdocument.strip()
@@ -690,7 +700,30 @@ def raadsopdracht_settle(
             user=user,
             reason=_("Afdoeningsdocument toegevoegd bij het afdoen"),
         )
+    signals.afdoening_besloten.send(
+        Raadsopdracht,
+        raadsopdracht=raadsopdracht,
+        user=user,
+        besluit="afgedaan",
+        voorsteller=voorsteller,
+        reden=reason,
+    )
     return raadsopdracht
+
+
+def settlement_proposer(raadsopdracht: Raadsopdracht):
+    """Who proposed the settlement now pending, if one is: the author of the
+    history row where the status last became 'afdoening voorgesteld'."""
+    if raadsopdracht.status != RaadsopdrachtStatus.AFDOENING_VOORGESTELD:
+        return None
+    proposer = None
+    for row in raadsopdracht.history.select_related("history_user").order_by(
+        "-history_date", "-history_id"
+    ):
+        if row.status != RaadsopdrachtStatus.AFDOENING_VOORGESTELD:
+            break
+        proposer = row.history_user
+    return proposer
 
 
 def unfinished_actions(raadsopdracht: Raadsopdracht) -> list[Actie]:
@@ -717,10 +750,20 @@ def raadsopdracht_return_proposal(
         raise ValidationError(
             {"reden": _("Geef de reden waarom het voorstel terug gaat.")}
         )
+    voorsteller = settlement_proposer(current)
     current.status = RaadsopdrachtStatus.IN_UITVOERING
-    return save_with_history(
+    save_with_history(
         current, user=user, reason=_("Afdoeningsvoorstel teruggegeven: %s") % reden
     )
+    signals.afdoening_besloten.send(
+        Raadsopdracht,
+        raadsopdracht=current,
+        user=user,
+        besluit="teruggegeven",
+        voorsteller=voorsteller,
+        reden=reden,
+    )
+    return current
 
 
 @history_writer
@@ -983,7 +1026,7 @@ def _remark_text(tekst: str) -> str:
 @history_writer
 def opmerking_place(*, record: Actie | Raadsopdracht, tekst: str, user) -> Opmerking:
     """A remark or question on an action or mandate; it changes the record not."""
-    return save_with_history(
+    opmerking = save_with_history(
         Opmerking(
             **_on_record(record),
             auteur=user,
@@ -992,6 +1035,8 @@ def opmerking_place(*, record: Actie | Raadsopdracht, tekst: str, user) -> Opmer
         user=user,
         reason=_("Opmerking geplaatst"),
     )
+    signals.opmerking_geplaatst.send(Opmerking, opmerking=opmerking, user=user)
+    return opmerking
 
 
 @history_writer
@@ -1004,7 +1049,7 @@ def opmerking_reply(*, vraag: Opmerking, tekst: str, user) -> Opmerking:
         raise ValidationError(
             _("Deze vraag is ingetrokken; er kan niet meer op worden gereageerd.")
         )
-    return save_with_history(
+    reactie = save_with_history(
         Opmerking(
             actie_id=vraag.actie_id,
             raadsopdracht_id=vraag.raadsopdracht_id,
@@ -1015,6 +1060,8 @@ def opmerking_reply(*, vraag: Opmerking, tekst: str, user) -> Opmerking:
         user=user,
         reason=_("Gereageerd op een opmerking"),
     )
+    signals.opmerking_geplaatst.send(Opmerking, opmerking=reactie, user=user)
+    return reactie
 
 
 def _own_open(opmerking: Opmerking, user) -> Opmerking:

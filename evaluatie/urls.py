@@ -24,6 +24,11 @@ urlpatterns = [
         "evaluaties/<int:pk>/pdf/", views.TussenevaluatiePdfView.as_view(), name="pdf"
     ),
     path(
+        "evaluaties/<int:pk>/pdf/maken/",
+        views.TussenevaluatiePdfJobView.as_view(),
+        name="pdf-job",
+    ),
+    path(
         "evaluaties/<int:pk>/definitief/",
         views.TussenevaluatieFinaliseView.as_view(),
         name="finalise",

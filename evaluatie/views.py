@@ -18,10 +18,12 @@ from basis.views import (
     breadcrumbs,
 )
 from beveiliging.security_log import security_event
+from taken.services import start as start_job
 
 from . import services
 from .constants import EvaluatieStatus
 from .forms import FinaliseForm, TussenevaluatieForm
+from .jobs import EVALUATIE_PDF
 from .models import Tussenevaluatie
 from .pdf import PdfRenderError
 from .permissions import can_change, can_finalise
@@ -218,6 +220,28 @@ class TussenevaluatiePdfView(RoleRequiredMixin, EvaluatieMixin, View):
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+class TussenevaluatiePdfJobView(RoleRequiredMixin, EvaluatieMixin, View):
+    """ "Maak PDF": the concept is rendered by a job; the page follows it.
+
+    A final evaluation needs no job: its PDF/A was made when it was frozen.
+    """
+
+    permission_required = "evaluatie.view_tussenevaluatie"
+
+    def post(self, request, *args, **kwargs):
+        evaluatie = self.evaluatie
+        if evaluatie.status == EvaluatieStatus.DEFINITIEF:
+            return redirect("evaluatie:pdf", pk=evaluatie.pk)
+        taak = start_job(
+            soort=EVALUATIE_PDF,
+            titel=_("PDF van %(titel)s (concept, peildatum %(datum)s)")
+            % {"titel": evaluatie.titel, "datum": evaluatie.peildatum},
+            user=request.user,
+            parameters={"evaluatie": evaluatie.pk},
+        )
+        return redirect(taak.get_absolute_url())
 
 
 class TussenevaluatieFinaliseView(ConceptOnlyMixin, ServiceFormView):

@@ -87,6 +87,8 @@ ROUTES = {
     "beveiliging:reservecodes": (None, ALL, ALL, 302),
     "beveiliging:verify": (None, ALL, ALL, 200),
     "beveiliging:rolbeleid": (None, {"coordinator"}, {"coordinator"}, 200),
+    # Each person's own e-mail settings; an empty form switches everything off.
+    "meldingen:voorkeuren": (None, ALL, ALL, 302),
 }
 # Without login: the public page of a programme is tested in
 # tests/actieprogramma/test_public.py.
@@ -100,6 +102,15 @@ OWN_RULES |= {
     "acties:opmerking-update",
     "acties:opmerking-withdraw",
     "acties:opmerking-beantwoord",
+}
+# Only for the one who asked for the job (404 for others), and "maak PDF",
+# which only takes a POST: tested in tests/taken/test_jobs.py.
+OWN_RULES |= {
+    "taken:list",
+    "taken:detail",
+    "taken:status",
+    "taken:bestand",
+    "evaluatie:pdf-job",
 }
 
 

@@ -198,8 +198,11 @@ def test_griffie_reviews_settles_a_mandate_and_downloads_the_evaluation(
     # Download the evaluation.
     activate(menu(page, "Evaluaties"))
     activate(page.get_by_role("link", name="Tussenevaluatie 2026"))
+    # The concept is made by a job; its page offers the file when it is ready.
+    activate(page.get_by_role("button", name="Maak PDF (concept)"))
+    expect(page.get_by_role("status")).to_contain_text("Klaar")
     with page.expect_download() as download:
-        activate(page.get_by_role("link", name=re.compile("Download PDF")))
+        activate(page.get_by_role("link", name=re.compile(r"^Download .*concept\.pdf")))
     content = download.value.path().read_bytes()
     assert content.startswith(b"%PDF")
 

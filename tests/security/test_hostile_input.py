@@ -243,6 +243,8 @@ OTHER_FORMS = {
     "beveiliging:reservecodes",
     "beveiliging:verify",
     "beveiliging:rolbeleid",
+    # Only switches (tests/meldingen).
+    "meldingen:voorkeuren",
 }
 POSTED = sorted(set(FORMS) | OTHER_FORMS)
 
