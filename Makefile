@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test install lint format migrations-check check clean bench bench-history bench-evaluation
+.PHONY: run serve worker beat test install lint format migrations-check check clean bench bench-history bench-evaluation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,16 @@ serve: install
 	DEBUG=false $(MANAGE) collectstatic --no-input --verbosity 0
 	DEBUG=false $(MANAGE) migrate --no-input
 	DEBUG=false $(BIN)/gunicorn --config gunicorn.conf.py
+
+## The job queue (docs/operations.md), when CELERY_BROKER_URL is set: run
+## workers beside `make serve`, and exactly one scheduler. Without a broker,
+## jobs run in the web process and neither is needed.
+worker: install
+	$(BIN)/celery -A actieprogramma worker --concurrency $${CELERY_CONCURRENCY:-2} --loglevel INFO
+
+beat: install
+	mkdir -p var
+	$(BIN)/celery -A actieprogramma beat --loglevel INFO --schedule var/celerybeat-schedule
 
 ## Run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set).
 test: install

@@ -158,6 +158,36 @@ def main() -> None:
         text += "\n## Pages (`make bench`)\n\n" + table + "\n"
     DOC.write_text(text)
 
+    if "300" in options.scales.split(","):
+        bench_jobs(ensure(options.server, "300"))
+
+
+JOBS_BEGIN, JOBS_END = "<!-- bench:jobs -->", "<!-- /bench:jobs -->"
+
+
+def bench_jobs(url: str) -> None:
+    """ "Maak PDF" with one worker on the 300 scale (bench.jobs), into the doc."""
+    from bench.jobs import table
+
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.jobs", "--json"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, "DEBUG": "true"},
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    block = f"{JOBS_BEGIN}\n\n{table(result)}\n\n{JOBS_END}"
+    print(block)
+    text = DOC.read_text()
+    if JOBS_BEGIN in text:
+        before, rest = text.split(JOBS_BEGIN, 1)
+        text = before + block + rest.split(JOBS_END, 1)[1]
+    else:
+        text += '\n## The job queue: "maak PDF" with one worker\n\n' + block + "\n"
+    DOC.write_text(text)
+
 
 if __name__ == "__main__":
     main()

@@ -171,7 +171,8 @@ def resend_waiting(older_than_minutes: int = 5) -> int:
         Bericht.objects.filter(
             status=BerichtStatus.WACHTEND,
             aangemaakt_op__lt=grens,
-            pogingen__lt=MAX_POGINGEN,
+            # Tried and failed already: its retry is scheduled in the queue.
+            pogingen=0,
         ).values_list("pk", flat=True)[:500]
     )
     for pk in ids:

@@ -18,6 +18,7 @@ from acties import services as acties_services
 from acties.models import Actie, Indicator, Raadsopdracht
 from evaluatie import services as evaluatie_services
 from pijlers.models import Programma
+from taken.models import Taak, TaakStatus
 
 from .conftest import activate
 
@@ -106,6 +107,21 @@ def test_every_main_page_and_form_has_no_axe_violations(
     vraag = acties_services.opmerking_place(
         record=actie, tekst="Wanneer start de pilot?", user=programme["coordinator"]
     )
+    # A job running, one done, one failed (taken/taak_detail.html).
+    jobs = {
+        status: Taak.objects.create(
+            soort="evaluatie_pdf",
+            titel=f"PDF van {evaluatie.titel} ({status})",
+            gebruiker=programme["coordinator"],
+            status=status,
+            voortgang=40 if status == TaakStatus.BEZIG else 100,
+            stap="De PDF wordt opgemaakt",
+            melding="De concept-PDF staat klaar."
+            if status == TaakStatus.KLAAR
+            else "De wachtrij is niet bereikbaar.",
+        ).pk
+        for status in (TaakStatus.BEZIG, TaakStatus.KLAAR, TaakStatus.MISLUKT)
+    }
     results = []
 
     # The login page, anonymous, also with its error.
@@ -171,6 +187,11 @@ def test_every_main_page_and_form_has_no_axe_violations(
         ("Evaluatie bewerken", url("evaluatie:update", e)),
         ("Evaluatie, voorbeeld van het rapport", url("evaluatie:preview", e)),
         ("Evaluatie definitief maken", url("evaluatie:finalise", e)),
+        ("Meldingen", url("meldingen:voorkeuren")),
+        ("Mijn taken", url("taken:list")),
+        ("Taak, bezig", url("taken:detail", jobs[TaakStatus.BEZIG])),
+        ("Taak, klaar", url("taken:detail", jobs[TaakStatus.KLAAR])),
+        ("Taak, mislukt", url("taken:detail", jobs[TaakStatus.MISLUKT])),
         ("Pagina niet gevonden", "/acties/999999/"),
     ]
     for label, address in pages:

@@ -226,3 +226,35 @@ def test_people_without_an_address_get_nothing_and_are_told_so(
     client.force_login(silent)
     page = client.get(reverse("meldingen:voorkeuren")).content.decode()
     assert "geen e-mailadres" in page
+
+
+def test_a_message_that_could_not_be_handed_over_is_offered_again(
+    smtp, actie, officer, clerk
+):
+    """The queue was down when the message was made: it waits as a row, and
+    the scheduler's sweep sends it later; one already tried is left to its
+    own retries."""
+    from django.utils import timezone
+
+    from meldingen import services as meldingen
+
+    waiting = meldingen.queue(
+        ontvanger=officer,
+        soort="opmerking",
+        onderwerp="Vraag of opmerking bij actie 3.1",
+        template="opmerking",
+        context={"record": "actie 3.1", "url": SITE, "door": "Gert"},
+    )
+    retrying = Bericht.objects.create(
+        ontvanger=clerk, adres=clerk.email, soort="antwoord", onderwerp="x",
+        tekst="x", html="x", pogingen=1,
+    )  # fmt: skip
+    Bericht.objects.update(aangemaakt_op=timezone.now() - timezone.timedelta(hours=1))
+    # (the test's transaction never commits, so nothing was handed over yet)
+    assert smtp.messages == []
+    assert meldingen.resend_waiting() == 1
+    waiting.refresh_from_db()
+    retrying.refresh_from_db()
+    assert waiting.status == BerichtStatus.VERZONDEN
+    assert retrying.status == BerichtStatus.WACHTEND
+    assert smtp.recipients() == [officer.email]

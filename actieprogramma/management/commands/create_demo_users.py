@@ -33,6 +33,9 @@ class Command(BaseCommand):
                     username=username,
                     password=password,
                     role=role,
+                    # An address that can never be delivered to: notices and
+                    # digests show on the console of `make run`.
+                    email=f"{username}@example.invalid",
                     first_name=first_name,
                     last_name=last_name,
                 )
