@@ -1,6 +1,7 @@
 """The admin's audited pages: a reason on every save, the merge, read-only history."""
 
 from django import forms
+from django.contrib import admin
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.http import HttpResponseNotAllowed
 from django.utils.translation import gettext
@@ -94,6 +95,20 @@ class DisabledFieldsMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.disabled = True
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Operational rows (jobs, sent messages) that operators read and nobody
+    edits: no add, change or delete, whatever the permissions say."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from basis.admin import ViewOnlyAdmin
+
 from .models import Bericht
 
 
 @admin.register(Bericht)
-class BerichtAdmin(admin.ModelAdmin):
+class BerichtAdmin(ViewOnlyAdmin):
     """Read-only: operators see what was sent, what waits and what failed."""
 
     list_display = (
@@ -18,12 +20,3 @@ class BerichtAdmin(admin.ModelAdmin):
     list_filter = ("status", "soort")
     search_fields = ("onderwerp", "adres")
     exclude = ("html",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

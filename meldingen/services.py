@@ -92,6 +92,8 @@ def queue(
     the current transaction commits. ``sleutel``: send only once per key."""
     if not wants(ontvanger, soort):
         return None
+    # A title with a line break (from an import) must not break the header.
+    onderwerp = " ".join(onderwerp.split())
     if sleutel and Bericht.objects.filter(sleutel=sleutel).exists():
         return None
     tekst, html = compose(

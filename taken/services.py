@@ -86,10 +86,13 @@ def enqueue(taak_id: int) -> None:
 
 
 def _finish(taak_id: int, *, status: str, melding: str, **fields) -> None:
+    """Record the outcome once. The parameters go: an import's are the whole
+    file, which has no use once it is written or refused."""
     Taak.objects.filter(pk=taak_id).exclude(status__in=TAAK_AFGELOPEN).update(
         status=status,
         melding=melding[:2000],
         klaar_op=timezone.now(),
+        parameters={},
         **fields,
     )
 

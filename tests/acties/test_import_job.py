@@ -31,6 +31,7 @@ def test_a_large_file_is_written_by_a_job_with_history(
     assert response.url == f"/taken/{taak.pk}/"
     assert taak.status == TaakStatus.KLAAR
     assert taak.gebruiker == officer
+    assert taak.parameters == {}  # the file is not kept once it is written
     assert Actie.objects.get(code="3.7").titel == "Nieuwe actie uit Excel"
     row = Actie.objects.get(code="3.7").history.get()
     assert (row.history_user, row.history_change_reason) == (
