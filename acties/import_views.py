@@ -7,6 +7,9 @@ that is what the person saw.
 """
 
 import base64
+import hashlib
+import json
+from types import SimpleNamespace
 
 import tablib
 from django.conf import settings
@@ -22,6 +25,7 @@ from django.views.generic import FormView
 
 from basis.views import RoleRequiredMixin, breadcrumbs
 from pijlers.models import Programma
+from taken.models import Taak, TaakStatus
 from taken.services import Uitkomst
 from taken.services import register as register_job
 from taken.services import start as start_job
@@ -43,6 +47,7 @@ from .opendata import export_programme, to_csv_zip, to_json
 SESSION_KEY = "acties_import"
 # Files of more than IMPORT_JOB_ROWS rows are written by this job.
 IMPORT_JOB = "import"
+IMPORT_PREVIEW_JOB = "import_voorvertoning"
 
 
 def _crumbs(*items, register=False):
@@ -106,12 +111,75 @@ class ImportView(RoleRequiredMixin, FormView):
             "content": base64.b64encode(content).decode(),
         }
         try:
+            if _row_count(stash) > settings.IMPORT_JOB_ROWS:
+                # A large file is checked by a job; its preview follows it.
+                self.request.session[SESSION_KEY] = stash
+                taak = start_job(
+                    soort=IMPORT_PREVIEW_JOB,
+                    titel=_("Controle van %(bestand)s") % {"bestand": upload.name},
+                    user=self.request.user,
+                    parameters={"stash": stash},
+                )
+                return redirect(taak.get_absolute_url())
             plan = _plan(stash)
         except ImportFileError as exc:
             form.add_error("bestand", str(exc))
             return self.form_invalid(form)
         self.request.session[SESSION_KEY] = stash
         return _preview(self.request, stash, plan)
+
+
+def _row_count(stash) -> int:
+    """The file's rows, read but not checked (cheap next to planning them)."""
+    _headers, rows = read_table(base64.b64decode(stash["content"]), stash["filename"])
+    return len(rows)
+
+
+def stash_digest(stash) -> str:
+    """What a preview was made of: the file, its kind, programme and reason."""
+    text = json.dumps(stash, sort_keys=True).encode()
+    return hashlib.sha256(text).hexdigest()
+
+
+class PlanSnapshot:
+    """A plan as a preview job stored it: what the preview page shows of an
+    ``ImportPlan``, without its writers."""
+
+    def __init__(self, data: dict):
+        self.rows = [SimpleNamespace(**row) for row in data["rows"]]
+        self.fingerprint = data["fingerprint"]
+
+    @classmethod
+    def of(cls, plan) -> dict:
+        return {
+            "fingerprint": plan.fingerprint,
+            "rows": [
+                {
+                    "number": row.number,
+                    "key": row.key,
+                    "action": row.action,
+                    "errors": [[str(c or ""), str(m)] for c, m in row.errors],
+                    "changes": [[str(v) for v in change] for change in row.changes],
+                }
+                for row in plan.rows
+            ],
+        }
+
+    @property
+    def errors(self) -> list:
+        return [(row.number, col, msg) for row in self.rows for col, msg in row.errors]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    count_nieuw = property(lambda self: self.count("nieuw"))
+    count_wijzigen = property(lambda self: self.count("wijzigen"))
+    count_ongewijzigd = property(lambda self: self.count("ongewijzigd"))
+    count_fout = property(lambda self: self.count("fout"))
 
 
 def _plan(stash):
@@ -157,19 +225,19 @@ def confirm(request):
         )
         return redirect("acties:import")
     try:
-        plan = _plan(stash)
+        rows = _row_count(stash)
+        plan = _plan(stash) if rows <= settings.IMPORT_JOB_ROWS else None
     except (ImportFileError, Programma.DoesNotExist):
         request.session.pop(SESSION_KEY, None)
         messages.warning(request, _("Upload het bestand opnieuw."))
         return redirect("acties:import")
     fingerprint = request.POST.get("controle", "")
-    if len(plan.rows) > settings.IMPORT_JOB_ROWS:
-        if plan.fingerprint != fingerprint:
-            return _preview(request, stash, plan, stale=True, status=409)
+    if rows > settings.IMPORT_JOB_ROWS:
+        # Checked again and written by the job: nothing is planned here.
         taak = start_job(
             soort=IMPORT_JOB,
             titel=_("Import van %(bestand)s (%(n)s rijen)")
-            % {"bestand": stash["filename"], "n": len(plan.rows)},
+            % {"bestand": stash["filename"], "n": rows},
             user=request.user,
             parameters={"stash": stash, "controle": fingerprint},
         )
@@ -208,6 +276,63 @@ def list_url(stash: dict) -> str:
         else "acties:actie-list"
     )
     return f"{reverse(name)}?programma={stash['programma']}"
+
+
+class ImportPreviewView(RoleRequiredMixin, View):
+    """The preview a job made of a large file, with the button to write it."""
+
+    def has_permission(self):
+        return bool(importable_kinds(self.request.user))
+
+    def get(self, request, pk):
+        taak = get_object_or_404(
+            Taak,
+            pk=pk,
+            gebruiker=request.user,
+            soort=IMPORT_PREVIEW_JOB,
+            status=TaakStatus.KLAAR,
+        )
+        stash = request.session.get(SESSION_KEY)
+        resultaat = taak.resultaat
+        if not stash or resultaat.get("stash") != stash_digest(stash):
+            messages.warning(
+                request,
+                _(
+                    "Deze voorvertoning hoort niet (meer) bij het bestand dat "
+                    "klaarstaat. "
+                    "Upload het bestand opnieuw."
+                ),
+            )
+            return redirect("acties:import")
+        return _preview(request, stash, PlanSnapshot(resultaat["plan"]))
+
+
+@register_job(IMPORT_PREVIEW_JOB)
+def import_preview_job(taak, voortgang) -> Uitkomst:
+    """Check every row of a large file as the preview does, and keep what the
+    preview page shows; nothing is written."""
+    stash = taak.parameters["stash"]
+    if stash["kind"] not in importable_kinds(taak.gebruiker):
+        raise PermissionDenied
+    voortgang(10, _("Elke rij wordt gecontroleerd"))
+    try:
+        plan = _plan(stash)
+    except (ImportFileError, Programma.DoesNotExist) as exc:
+        raise ValidationError(str(exc)) from exc
+    fouten = plan.count("fout")
+    melding = _(
+        "De controle is klaar: %(nieuw)s nieuw, %(wijzigen)s gewijzigd, "
+        "%(fout)s met fouten. Bekijk de voorvertoning voordat u opslaat."
+    ) % {
+        "nieuw": plan.count("nieuw"),
+        "wijzigen": plan.count("wijzigen"),
+        "fout": fouten,
+    }
+    return Uitkomst(
+        melding=melding,
+        vervolg_url=reverse("acties:import-voorvertoning", args=[taak.pk]),
+        resultaat={"stash": stash_digest(stash), "plan": PlanSnapshot.of(plan)},
+    )
 
 
 @register_job(IMPORT_JOB)

@@ -92,6 +92,11 @@ urlpatterns = [
     path("acties/nieuw/", views.ActieCreateView.as_view(), name="actie-create"),
     path("acties/importeren/", import_views.ImportView.as_view(), name="import"),
     path(
+        "acties/importeren/voorvertoning/<int:pk>/",
+        import_views.ImportPreviewView.as_view(),
+        name="import-voorvertoning",
+    ),
+    path(
         "acties/importeren/sjabloon-<slug:kind>.<slug:fmt>",
         import_views.ImportTemplateView.as_view(),
         name="import-template",

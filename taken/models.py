@@ -41,6 +41,12 @@ class Taak(models.Model):
     )
     vervolg_url = models.CharField(_("vervolg"), max_length=500, blank=True)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    resultaat = models.JSONField(
+        _("resultaat"),
+        default=dict,
+        blank=True,
+        help_text=_("wat de taak oplevert voor de volgende pagina"),
+    )
     bestand = models.FileField(_("bestand"), upload_to="taken/", blank=True)
     bestandsnaam = models.CharField(_("bestandsnaam"), max_length=250, blank=True)
     gebruiker = models.ForeignKey(

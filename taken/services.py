@@ -41,6 +41,8 @@ class Uitkomst:
     vervolg_url: str = ""
     inhoud: bytes | None = None
     bestandsnaam: str = ""
+    # Data for the page that follows (not offered as a file).
+    resultaat: dict | None = None
 
 
 Voortgang = Callable[[int, str], None]
@@ -132,12 +134,12 @@ def run(taak_id: int) -> None:
             melding=str(ONVERWACHTE_FOUT) % {"nummer": taak_id},
         )
         return
-    fields = {}
+    fields = {"resultaat": uitkomst.resultaat} if uitkomst.resultaat else {}
     if uitkomst.inhoud is not None:
         taak.bestand.save(
             f"{taak_id}-{uitkomst.bestandsnaam}", ContentFile(uitkomst.inhoud), False
         )
-        fields = {"bestand": taak.bestand.name, "bestandsnaam": uitkomst.bestandsnaam}
+        fields.update(bestand=taak.bestand.name, bestandsnaam=uitkomst.bestandsnaam)
     _finish(
         taak_id,
         status=TaakStatus.KLAAR,
@@ -150,8 +152,10 @@ def run(taak_id: int) -> None:
 
 
 def clean_up() -> int:
-    """Remove the files of jobs older than JOB_FILE_DAYS; the rows stay."""
+    """Remove the files and results of jobs older than JOB_FILE_DAYS; the rows
+    stay. Returns how many files were removed."""
     grens = timezone.now() - timezone.timedelta(days=settings.JOB_FILE_DAYS)
+    Taak.objects.filter(klaar_op__lt=grens).exclude(resultaat={}).update(resultaat={})
     removed = 0
     for taak in Taak.objects.filter(klaar_op__lt=grens).exclude(bestand=""):
         taak.bestand.delete(save=False)

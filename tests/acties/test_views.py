@@ -111,6 +111,8 @@ OWN_RULES |= {
     "taken:status",
     "taken:bestand",
     "evaluatie:pdf-job",
+    # The preview a job made: tested in tests/acties/test_import_job.py.
+    "acties:import-voorvertoning",
 }
 
 
