@@ -37,6 +37,10 @@ LATER_TABLES = {
     "acties_historicaldocument",
     "acties_opmerking",
     "acties_historicalopmerking",
+    # The job queue and the e-mail notices: operational rows, not tracked.
+    "taken_taak",
+    "meldingen_bericht",
+    "meldingen_meldingsvoorkeur",
 }
 BOOKKEEPING = {
     "django_migrations",

@@ -6,6 +6,7 @@ are never skipped.
 """
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -28,7 +29,8 @@ from tests.factories import TussenevaluatieFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS = "redis://127.0.0.1:6379/13"
+# A database of its own on the shared Redis (CI runs two legs at once).
+REDIS = f"redis://127.0.0.1:6379/{os.environ.get('TEST_REDIS_DB', '13')}"
 
 
 @services.register("test_worker_breekt")
