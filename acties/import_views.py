@@ -36,6 +36,7 @@ from .imports import (
     MAX_BYTES,
     MAX_ROWS,
     ImportFileError,
+    ImportPlan,
     StalePlan,
     apply_import,
     plan_import,
@@ -141,13 +142,18 @@ def stash_digest(stash) -> str:
     return hashlib.sha256(text).hexdigest()
 
 
-class PlanSnapshot:
+class PlanSnapshot(ImportPlan):
     """A plan as a preview job stored it: what the preview page shows of an
-    ``ImportPlan``, without its writers."""
+    ``ImportPlan`` (its counts and errors come from there), without its
+    writers, and with the fingerprint the job computed."""
 
     def __init__(self, data: dict):
-        self.rows = [SimpleNamespace(**row) for row in data["rows"]]
-        self.fingerprint = data["fingerprint"]
+        super().__init__(kind="", rows=[SimpleNamespace(**row) for row in data["rows"]])
+        self._fingerprint = data["fingerprint"]
+
+    @property
+    def fingerprint(self) -> str:
+        return self._fingerprint
 
     @classmethod
     def of(cls, plan) -> dict:
@@ -164,22 +170,6 @@ class PlanSnapshot:
                 for row in plan.rows
             ],
         }
-
-    @property
-    def errors(self) -> list:
-        return [(row.number, col, msg) for row in self.rows for col, msg in row.errors]
-
-    @property
-    def valid(self) -> bool:
-        return not self.errors
-
-    def count(self, action: str) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-    count_nieuw = property(lambda self: self.count("nieuw"))
-    count_wijzigen = property(lambda self: self.count("wijzigen"))
-    count_ongewijzigd = property(lambda self: self.count("ongewijzigd"))
-    count_fout = property(lambda self: self.count("fout"))
 
 
 def _plan(stash):
