@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxValueValidator,
@@ -22,6 +24,7 @@ from basis.validators import (
 from historie.records import ChangeLog, tracked_history
 from pijlers.models import Actielijn, Programma
 
+from . import remarks
 from .constants import (
     ActieStatus,
     DocumentSoort,
@@ -766,7 +769,8 @@ class Document(models.Model):
 
 
 class Opmerking(models.Model):
-    """A review remark or question on an action or a mandate, or a reply to one.
+    """A review remark or question on an action, a mandate or an evaluation,
+    or a reply to one.
 
     A remark is not an edit of the record: whoever may read the record may
     place one (the griffie stays read-only on actions). The one who asked marks
@@ -790,6 +794,18 @@ class Opmerking(models.Model):
         null=True,
         blank=True,
     )
+    # A record of a floor above this one (the evaluation): a generic link,
+    # see ``acties.remarks``.
+    onderwerp_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("soort onderwerp"),
+        null=True,
+        blank=True,
+    )
+    onderwerp_id = models.PositiveBigIntegerField(_("onderwerp"), null=True, blank=True)
+    onderwerp = GenericForeignKey("onderwerp_type", "onderwerp_id")
     vraag = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -821,13 +837,35 @@ class Opmerking(models.Model):
         verbose_name = _("opmerking")
         verbose_name_plural = _("opmerkingen")
         ordering = ["geplaatst_op", "id"]
+        indexes = [models.Index(fields=["onderwerp_type", "onderwerp_id"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(actie__isnull=False, raadsopdracht__isnull=True)
-                | Q(actie__isnull=True, raadsopdracht__isnull=False),
-                name="opmerking_bij_actie_of_raadsopdracht",
+                condition=Q(
+                    actie__isnull=False,
+                    raadsopdracht__isnull=True,
+                    onderwerp_type__isnull=True,
+                )
+                | Q(
+                    actie__isnull=True,
+                    raadsopdracht__isnull=False,
+                    onderwerp_type__isnull=True,
+                )
+                | Q(
+                    actie__isnull=True,
+                    raadsopdracht__isnull=True,
+                    onderwerp_type__isnull=False,
+                ),
+                name="opmerking_bij_een_record",
                 violation_error_message=_(
-                    "Een opmerking hoort bij een actie of bij een raadsopdracht."
+                    "Een opmerking hoort bij één actie, raadsopdracht of evaluatie."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(onderwerp_type__isnull=True, onderwerp_id__isnull=True)
+                | Q(onderwerp_type__isnull=False, onderwerp_id__isnull=False),
+                name="opmerking_onderwerp_volledig",
+                violation_error_message=_(
+                    "Een opmerking bij een evaluatie noemt soort en nummer."
                 ),
             ),
             models.CheckConstraint(
@@ -847,8 +885,15 @@ class Opmerking(models.Model):
         return f"{self.record.get_absolute_url()}#opmerking-{root}"
 
     @property
-    def record(self) -> "Actie | Raadsopdracht":
-        return self.actie or self.raadsopdracht
+    def record(self) -> "models.Model":
+        """The action, mandate or evaluation the remark is about."""
+        return self.actie or self.raadsopdracht or self.onderwerp
+
+    @property
+    def bij(self) -> str:
+        """The record in a few words: "actie 3.1", "Motie 12", an evaluation's
+        title."""
+        return remarks.subject_of(self.record).label(self.record)
 
     @property
     def is_open(self) -> bool:

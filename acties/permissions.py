@@ -1,5 +1,6 @@
 """Object-level rules on top of the model permissions of the roles."""
 
+from . import remarks
 from .constants import RaadsopdrachtStatus
 from .models import Raadsopdracht
 
@@ -34,17 +35,13 @@ def can_change_document(user, document) -> bool:
 
 
 # Review remarks (DESIGN.md, "Opmerking"): placed and answered by whoever may
-# read the record; withdrawn and edited by their author only; a question is
-# marked answered by the one who asked it.
-READ_PERMISSION = {
-    "actie": "acties.view_actie",
-    "raadsopdracht": "acties.view_raadsopdracht",
-}
+# read the record (an action, a mandate, an evaluation: ``acties.remarks``);
+# withdrawn and edited by their author only; a question is marked answered by
+# the one who asked it.
 
 
 def can_read_record(user, record) -> bool:
-    kind = "raadsopdracht" if isinstance(record, Raadsopdracht) else "actie"
-    return user.has_perm(READ_PERMISSION[kind])
+    return user.has_perm(remarks.read_permission(record))
 
 
 def can_remark(user, record) -> bool:

@@ -1,4 +1,4 @@
-"""Review remarks (opmerkingen) on actions and mandates: placing, replying,
+"""Review remarks (opmerkingen) on actions, mandates and evaluations: placing, replying,
 correcting, withdrawing, marking answered, and the page of open questions.
 
 Each view checks the role's permission (RoleRequiredMixin) and then the rule
@@ -18,7 +18,7 @@ from django.views.generic import ListView
 from basis.views import RoleRequiredMixin, ServiceFormView, breadcrumbs
 from pijlers.models import Programma
 
-from . import selectors, services
+from . import remarks, selectors, services
 from .forms import (
     OpmerkingForm,
     OpmerkingReplyForm,
@@ -65,7 +65,8 @@ class _RemarkFormView(ServiceFormView):
 
 
 class OpmerkingCreateView(_RemarkFormView):
-    """``/acties/<pk>/opmerkingen/nieuw/`` and the same under a mandate."""
+    """``/acties/<pk>/opmerkingen/nieuw/`` and the same under a mandate and an
+    evaluation (``model``: a record registered in ``acties.remarks``)."""
 
     permission_required = "acties.add_opmerking"
     form_class = OpmerkingForm
@@ -185,8 +186,8 @@ class OpmerkingAnsweredView(_OneRemarkView):
 
 class OpenVragenView(RoleRequiredMixin, ListView):
     """``/opmerkingen/``: open questions, the reader's own and those on the
-    records the reader's role looks after (officers actions, the griffie
-    mandates), or all; per programme."""
+    records the reader's role looks after (officers actions and evaluations,
+    the griffie mandates), or all; per programme."""
 
     permission_required = "acties.view_opmerking"
     template_name = "acties/open_vragen.html"
@@ -215,15 +216,10 @@ class OpenVragenView(RoleRequiredMixin, ListView):
         if self.scope == "mijn":
             return rows.filter(auteur=user)
         if self.scope == "voor-mij":
-            kinds = []
-            if user.has_perm("acties.change_actie"):
-                kinds.append("actie")
-            if user.has_perm("acties.change_raadsopdracht"):
-                kinds.append("raadsopdracht")
-            if not kinds:
-                return rows.none()
-            if len(kinds) == 1:
-                return rows.filter(**{f"{kinds[0]}__isnull": False})
+            # The kinds of record the reader's role looks after (may change):
+            # officers actions and evaluations, the griffie mandates.
+            condition = remarks.looked_after_by(user)
+            return rows.none() if condition is None else rows.filter(condition)
         return rows
 
     def get_context_data(self, **kwargs):

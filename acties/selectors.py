@@ -10,6 +10,7 @@ from historie.changes import ValueFormatter, build_entries, link_history, record
 from pijlers.models import Actielijn, ActielijnPijler, Programma
 from pijlers.selectors import programma_list
 
+from . import remarks
 from .constants import ACTIE_STATUS_KLAAR, ActieStatus, RaadsopdrachtStatus
 from .models import (
     Actie,
@@ -424,11 +425,10 @@ def wat_komt_eraan(
 
 
 def opmerkingen_of(record) -> list[Opmerking]:
-    """The questions and remarks on an action or mandate, oldest first, each
-    with its replies (``reacties``)."""
-    field = "raadsopdracht" if isinstance(record, Raadsopdracht) else "actie"
+    """The questions and remarks on an action, mandate or evaluation, oldest
+    first, each with its replies (``reacties``)."""
     return list(
-        Opmerking.objects.filter(**{field: record}, vraag__isnull=True)
+        Opmerking.objects.filter(remarks.on_record(record), vraag__isnull=True)
         .select_related("auteur")
         .prefetch_related(
             Prefetch(
@@ -444,7 +444,7 @@ def opmerkingen_of(record) -> list[Opmerking]:
 
 def open_vragen(*, programma=None) -> QuerySet[Opmerking]:
     """Open questions (not answered, not withdrawn), oldest first, with their
-    record and the number of replies."""
+    record (actions, mandates, evaluations) and the number of replies."""
     rows = Opmerking.objects.filter(
         vraag__isnull=True, beantwoord=False, ingetrokken=False
     )
@@ -453,9 +453,11 @@ def open_vragen(*, programma=None) -> QuerySet[Opmerking]:
             Q(actie__programma=programma)
             | Q(raadsopdracht__programma=programma)
             | Q(raadsopdracht__actie_koppelingen__actie__programma=programma)
+            | remarks.of_programma(programma)
         ).distinct()
     return (
         rows.select_related("auteur", "actie", "raadsopdracht")
+        .prefetch_related("onderwerp")
         .annotate(aantal_reacties=Count("reacties", distinct=True))
         .order_by("geplaatst_op", "id")
     )

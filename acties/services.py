@@ -24,7 +24,7 @@ from historie.records import (
 )
 from pijlers.models import Actielijn, Programma
 
-from . import signals
+from . import remarks, signals
 from .constants import ACTIE_STATUS_KLAAR, DocumentSoort, RaadsopdrachtStatus
 from .models import (
     Actie,
@@ -880,7 +880,7 @@ def raadsopdracht_actie_unlink(
 
 
 def _on_record(record: Actie | Raadsopdracht) -> dict:
-    """The two foreign keys of a document or remark, one of them set."""
+    """The two foreign keys of a document, one of them set."""
     if isinstance(record, Raadsopdracht):
         return {"actie": None, "raadsopdracht": record}
     return {"actie": record, "raadsopdracht": None}
@@ -1024,11 +1024,12 @@ def _remark_text(tekst: str) -> str:
 
 
 @history_writer
-def opmerking_place(*, record: Actie | Raadsopdracht, tekst: str, user) -> Opmerking:
-    """A remark or question on an action or mandate; it changes the record not."""
+def opmerking_place(*, record, tekst: str, user) -> Opmerking:
+    """A remark or question on an action, mandate or evaluation (a record
+    registered in ``acties.remarks``); it changes the record not."""
     opmerking = save_with_history(
         Opmerking(
-            **_on_record(record),
+            **remarks.link_values(record),
             auteur=user,
             tekst=_remark_text(tekst),
         ),
@@ -1053,6 +1054,8 @@ def opmerking_reply(*, vraag: Opmerking, tekst: str, user) -> Opmerking:
         Opmerking(
             actie_id=vraag.actie_id,
             raadsopdracht_id=vraag.raadsopdracht_id,
+            onderwerp_type_id=vraag.onderwerp_type_id,
+            onderwerp_id=vraag.onderwerp_id,
             vraag=vraag,
             auteur=user,
             tekst=_remark_text(tekst),

@@ -21,7 +21,7 @@ from basis.views import (
 )
 from historie.cache import cached_fragment, fragment_key
 
-from . import selectors, services
+from . import remarks, selectors, services
 from .filters import ActieFilterSet, RaadsopdrachtFilterSet
 from .forms import (
     ActieForm,
@@ -59,14 +59,19 @@ def _opdrachten_crumb():
     return (_("Raadsopdrachten"), reverse("acties:raadsopdracht-list"))
 
 
+def actie_crumbs(actie: Actie) -> tuple:
+    """The crumbs of an action's page, for the pages below it."""
+    return _acties_crumb(), (f"{actie.code} {actie.titel}", actie.get_absolute_url())
+
+
+def raadsopdracht_crumbs(opdracht: Raadsopdracht) -> tuple:
+    return _opdrachten_crumb(), (str(opdracht), opdracht.get_absolute_url())
+
+
 def record_crumbs(record) -> tuple:
-    """The crumbs of an action's or a mandate's page, for the pages below it."""
-    if isinstance(record, Actie):
-        return _acties_crumb(), (
-            f"{record.code} {record.titel}",
-            record.get_absolute_url(),
-        )
-    return _opdrachten_crumb(), (str(record), record.get_absolute_url())
+    """The crumbs of an action's, a mandate's or an evaluation's page, for
+    the pages below it (documents, remarks)."""
+    return remarks.subject_of(record).crumbs(record)
 
 
 class FilteredListView(RoleRequiredMixin, ListView):
@@ -131,11 +136,14 @@ class ActieExportView(RoleRequiredMixin, View):
 
 def remark_context(user, record) -> dict:
     """What the section of remarks on a record's page needs
-    (``acties/_opmerkingen.html``)."""
+    (``acties/_opmerkingen.html``): an action, a mandate or a record that
+    registered itself in ``acties.remarks``."""
     return {
         "opmerkingen": selectors.opmerkingen_of(record),
         "kan_opmerken": can_remark(user, record),
         "record": record,
+        "onderwerp": remarks.subject_of(record).noun,
+        "plaatsen_url": remarks.place_url(record),
         "user": user,
         # Empty on arrival, so not marked invalid before anyone typed.
         "opmerking_form": OpmerkingForm(use_required_attribute=False),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from basis.validators import MAX_EVALUATIETEKST, limited_text
@@ -125,6 +126,9 @@ class Tussenevaluatie(models.Model):
 
     def __str__(self) -> str:
         return self.titel
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluatie:detail", args=[self.pk])
 
     @property
     def effectieve_basisdatum(self):

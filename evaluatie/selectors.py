@@ -22,6 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from acties import remarks
 from acties.constants import ACTIE_STATUS_KLAAR, ActieStatus
 from acties.exchange import RAPPORT_VELDEN, rapport_cel, rapport_waarde
 from acties.models import (
@@ -555,7 +556,7 @@ def evaluation_report(
         evaluatie.status != EvaluatieStatus.DEFINITIEF
         or evaluatie.open_vragen_in_definitief
     ):
-        report.open_vragen = _open_vragen(state, mandaten)
+        report.open_vragen = _open_vragen(evaluatie, state, mandaten)
     report.data_sha256 = hashlib.sha256(data_json(report).encode()).hexdigest()
     return report
 
@@ -625,12 +626,19 @@ def _mandaten(state: ProgrammaState) -> list[Mandaat]:
     return sorted(mandaten, key=lambda m: m.achtergrond)
 
 
-def _open_vragen(state: ProgrammaState, mandaten: list[Mandaat]) -> list[OpenVraag]:
-    """Open questions on the report's actions and mandates, as they are now."""
+def _open_vragen(
+    evaluatie: Tussenevaluatie, state: ProgrammaState, mandaten: list[Mandaat]
+) -> list[OpenVraag]:
+    """Open questions on the evaluation itself and on the report's actions and
+    mandates, as they are now; those on the evaluation first."""
     acties = {a.id: a for a in state.acties}
     koppen = {m.state.id: m.kop for m in mandaten}
-    rows = open_vragen().filter(
-        Q(actie_id__in=list(acties)) | Q(raadsopdracht_id__in=list(koppen))
+    wanted = Q(actie_id__in=list(acties)) | Q(raadsopdracht_id__in=list(koppen))
+    if evaluatie.pk:
+        wanted |= remarks.on_record(evaluatie)
+    rows = sorted(
+        open_vragen().filter(wanted),
+        key=lambda row: row.actie_id is not None or row.raadsopdracht_id is not None,
     )
     return [
         OpenVraag(
@@ -638,6 +646,8 @@ def _open_vragen(state: ProgrammaState, mandaten: list[Mandaat]) -> list[OpenVra
                 f"actie {acties[row.actie_id].code}"
                 if row.actie_id
                 else koppen[row.raadsopdracht_id]
+                if row.raadsopdracht_id
+                else "deze evaluatie"
             ),
             tekst=row.tekst,
             gesteld_door=user_name(row.auteur),

@@ -1,6 +1,9 @@
 from django.urls import path
 
+from acties.remark_views import OpmerkingCreateView
+
 from . import views
+from .models import Tussenevaluatie
 
 app_name = "evaluatie"
 
@@ -27,6 +30,11 @@ urlpatterns = [
         "evaluaties/<int:pk>/pdf/maken/",
         views.TussenevaluatiePdfJobView.as_view(),
         name="pdf-job",
+    ),
+    path(
+        "evaluaties/<int:pk>/opmerkingen/nieuw/",
+        OpmerkingCreateView.as_view(model=Tussenevaluatie),
+        name="opmerking-create",
     ),
     path(
         "evaluaties/<int:pk>/definitief/",

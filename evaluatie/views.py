@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from acties.views import remark_context
 from basis.views import (
     MergeServiceFormView,
     RoleRequiredMixin,
@@ -35,6 +36,14 @@ logger = logging.getLogger(__name__)
 
 def _crumbs(*items):
     return breadcrumbs((_("Evaluaties"), reverse("evaluatie:list")), *items)
+
+
+def evaluatie_crumbs(evaluatie: Tussenevaluatie) -> tuple:
+    """The crumbs of an evaluation's page, for the pages below it."""
+    return (
+        (_("Evaluaties"), reverse("evaluatie:list")),
+        (evaluatie.titel, evaluatie.get_absolute_url()),
+    )
 
 
 class EvaluatieMixin:
@@ -94,6 +103,7 @@ class TussenevaluatieDetailView(RoleRequiredMixin, EvaluatieMixin, TemplateView)
             can_change=can_change(user, evaluatie),
             can_finalise=can_finalise(user, evaluatie),
             breadcrumbs=_crumbs((evaluatie.titel, None)),
+            **remark_context(user, evaluatie),
             **kwargs,
         )
 

@@ -63,7 +63,7 @@ class Meldingsvoorkeur(models.Model):
         default=True,
         help_text=_(
             "Als iemand een vraag of opmerking plaatst bij een actie waarvan u "
-            "contactpersoon bent."
+            "contactpersoon bent; voor coördinatoren ook bij een tussenevaluatie."
         ),
     )
     antwoorden = models.BooleanField(

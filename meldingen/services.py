@@ -27,6 +27,7 @@ from acties.models import Actie, Raadsopdracht, Vergadering
 from acties.selectors import wat_komt_eraan
 from basis.dates import long_date, today
 from beveiliging.constants import Rol
+from evaluatie.models import Tussenevaluatie
 
 from .models import (
     VOORKEUR_VAN,
@@ -185,36 +186,42 @@ def resend_waiting(older_than_minutes: int = 5) -> int:
 # --- notices --------------------------------------------------------------------
 
 
-def _record_of(opmerking):
-    return opmerking.actie or opmerking.raadsopdracht
-
-
 def _record_label(record) -> str:
     if isinstance(record, Actie):
         return _("actie %(code)s %(titel)s") % {
             "code": record.code,
             "titel": record.titel,
         }
-    return f"{record.kop} {record.titel}"
+    if isinstance(record, Raadsopdracht):
+        return f"{record.kop} {record.titel}"
+    return str(record)
 
 
 def contact_people(record) -> list:
-    """Whom a remark on ``record`` concerns: the action's contact person, or
-    those of the actions that carry out the mandate."""
+    """Whom a remark on ``record`` concerns: the action's contact person,
+    those of the actions that carry out the mandate, or for an evaluation
+    the coordinators (who finalise it)."""
     if isinstance(record, Actie):
         return [record.contactpersoon] if record.contactpersoon else []
     User = get_user_model()
-    return list(
-        User.objects.filter(contact_voor_acties__raadsopdrachten=record).distinct()
-    )
+    if isinstance(record, Raadsopdracht):
+        return list(
+            User.objects.filter(contact_voor_acties__raadsopdrachten=record).distinct()
+        )
+    if isinstance(record, Tussenevaluatie):
+        return list(
+            User.objects.filter(is_active=True, groups__name=Rol.COORDINATOR).distinct()
+        )
+    return []
 
 
 def notify_remark(opmerking, user) -> None:
-    record = _record_of(opmerking)
+    record = opmerking.record
     context = {
         "record": _record_label(record),
         "url": link(opmerking.get_absolute_url()),
         "door": person(user),
+        "coordinator": isinstance(record, Tussenevaluatie),
     }
     if opmerking.vraag_id is None or opmerking.vraag.auteur_id == user.pk:
         # A new question, or the asker adding to it: for the contact people.

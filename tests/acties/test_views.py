@@ -56,6 +56,7 @@ ROUTES = {
     "acties:open-vragen": (None, ALL, set(), 405),
     "acties:actie-opmerking-create": ("actie", ALL, ALL, 200),
     "acties:raadsopdracht-opmerking-create": ("raadsopdracht", ALL, ALL, 200),
+    "evaluatie:opmerking-create": ("evaluatie", ALL, ALL, 200),
     "acties:opmerking-reply": ("opmerking", ALL, ALL, 200),
     "acties:wat-komt-eraan": (None, ALL, set(), 405),
     "acties:wat-komt-eraan-export": (None, ALL, set(), 405),

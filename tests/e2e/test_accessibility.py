@@ -107,6 +107,12 @@ def test_every_main_page_and_form_has_no_axe_violations(
     vraag = acties_services.opmerking_place(
         record=actie, tekst="Wanneer start de pilot?", user=programme["coordinator"]
     )
+    # A question on the evaluation, so its page shows a thread.
+    acties_services.opmerking_place(
+        record=evaluatie,
+        tekst="Komt er een paragraaf over de financiën?",
+        user=programme["coordinator"],
+    )
     # A job running, one done, one failed (taken/taak_detail.html).
     jobs = {
         status: Taak.objects.create(
@@ -156,6 +162,7 @@ def test_every_main_page_and_form_has_no_axe_violations(
         ("Document toevoegen aan een actie", url("acties:actie-document-create", a)),
         ("Open vragen", url("acties:open-vragen") + "?weergave=alle"),
         ("Vraag plaatsen", url("acties:actie-opmerking-create", a)),
+        ("Vraag bij een evaluatie plaatsen", url("evaluatie:opmerking-create", e)),
         ("Reageren", url("acties:opmerking-reply", vraag.pk)),
         ("Opmerking bewerken", url("acties:opmerking-update", vraag.pk)),
         ("Opmerking intrekken", url("acties:opmerking-withdraw", vraag.pk)),

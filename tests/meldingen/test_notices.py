@@ -9,11 +9,13 @@ from django.urls import reverse
 
 from acties import services
 from acties.constants import RaadsopdrachtStatus
+from acties.models import Opmerking
 from meldingen.models import Bericht, BerichtStatus, Meldingsvoorkeur
 from tests.factories import (
     ActieFactory,
     RaadsopdrachtActieFactory,
     RaadsopdrachtFactory,
+    TussenevaluatieFactory,
     UserFactory,
     VoortgangsupdateFactory,
 )
@@ -258,3 +260,41 @@ def test_a_message_that_could_not_be_handed_over_is_offered_again(
     assert waiting.status == BerichtStatus.VERZONDEN
     assert retrying.status == BerichtStatus.WACHTEND
     assert smtp.recipients() == [officer.email]
+
+
+def test_the_coordinators_hear_of_a_remark_on_the_evaluation(
+    client, smtp, django_capture_on_commit_callbacks
+):
+    evaluatie = TussenevaluatieFactory(titel="Tussenevaluatie 2026")
+    clerk = UserFactory(role="griffie", username="gert", email="gert@x.example.nl")
+    officer = UserFactory(
+        role="beleidsmedewerker", username="els", email="els@x.example.nl"
+    )
+    coordinators = [
+        UserFactory(role="coordinator", username=n, email=f"{n}@x.example.nl")
+        for n in ("cor", "cato")
+    ]
+    url = reverse("evaluatie:opmerking-create", args=[evaluatie.pk])
+    client.force_login(clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"tekst": VRAAG}).status_code == 302
+    vraag = Opmerking.objects.get()
+
+    assert smtp.recipients() == sorted(c.email for c in coordinators)
+    for message in smtp.to(coordinators[0].email):
+        assert message["Subject"] == "Vraag of opmerking bij Tussenevaluatie 2026"
+        text, html = bodies(message)
+        link = f"https://tracker.example.nl/evaluaties/{evaluatie.pk}/#opmerking-{vraag.pk}"
+        assert link in text and f'href="{link}"' in html
+        assert "coördinator" in text
+        assert_clean(message)
+
+    # The answer goes to the asker only.
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("acties:opmerking-reply", args=[vraag.pk]),
+            {"tekst": "Volgt."},
+        )
+    (answer,) = smtp.to(clerk.email)
+    assert answer["Subject"] == "Reactie op uw vraag bij Tussenevaluatie 2026"

@@ -120,6 +120,11 @@ FORMS = {
         lambda w: {"tekst": "Is dit al besproken?"},
         ["tekst"],
     ),
+    "evaluatie:opmerking-create": (
+        "evaluatie",
+        lambda w: {"tekst": "Komt er een paragraaf over de financiën?"},
+        ["tekst"],
+    ),
     "acties:opmerking-reply": (
         "opmerking",
         lambda w: {"tekst": "In februari."},
