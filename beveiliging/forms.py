@@ -3,9 +3,10 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from basis.forms import ModelMultipleChoiceField, ReasonForm
+from basis.forms import ModelMultipleChoiceField, NoVictimDataMixin, ReasonForm
 
 from . import services
+from .models import ApiScope
 
 
 class CodeInput(forms.TextInput):
@@ -127,3 +128,36 @@ class RolbeleidForm(ReasonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reden"].required = True
+
+
+class ApiTokenForm(NoVictimDataMixin, forms.Form):
+    naam = forms.CharField(
+        label=_("Naam"),
+        max_length=80,
+        help_text=_("Waarvoor het token is, bijvoorbeeld 'iBabs-koppeling'."),
+    )
+    scope = forms.ChoiceField(
+        label=_("Bereik"),
+        choices=ApiScope.choices,
+        initial=ApiScope.READ,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Lezen is genoeg voor een dashboard of een raadsinformatiesysteem dat "
+            "alleen ophaalt. Schrijven kan alleen wat uw rol ook op de pagina's mag."
+        ),
+    )
+    dagen = forms.IntegerField(
+        label=_("Geldig (dagen)"),
+        min_value=1,
+        max_value=services.TOKEN_DAYS_MAX,
+        initial=services.TOKEN_DAYS_DEFAULT,
+    )
+
+
+class ApiTokenRevokeForm(NoVictimDataMixin, forms.Form):
+    reden = forms.CharField(
+        label=_("Reden van het intrekken"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Komt in de historie van het token en in het beveiligingslog."),
+    )

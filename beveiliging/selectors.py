@@ -1,5 +1,7 @@
-"""Reads for the second factor: a user's devices and what their roles require."""
+"""Reads for the second factor (a user's devices and what their roles
+require) and for API tokens."""
 
+import hmac
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -9,7 +11,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .constants import Tweestapsstatus
-from .models import Rolbeleid
+from .models import ApiToken, Rolbeleid
+from .tokens import prefix_of, token_hash
 
 
 def totp_device_for(*, user) -> TOTPDevice | None:
@@ -103,3 +106,23 @@ def rolbeleid_history(*, limit: int = 20) -> QuerySet:
     return Rolbeleid.history.select_related("history_user", "rol").order_by(
         "-history_date", "-history_id"
     )[:limit]
+
+
+def api_token_for(raw: str) -> ApiToken | None:
+    """The stored token that ``raw`` is, valid or not (the caller says why a
+    revoked or expired one is refused); None for anything else."""
+    prefix = prefix_of(raw)
+    if prefix is None:
+        return None
+    token = ApiToken.objects.select_related("gebruiker").filter(prefix=prefix).first()
+    if token is None or not hmac.compare_digest(token.sleutel_hash, token_hash(raw)):
+        return None
+    return token
+
+
+def api_tokens_visible_to(user) -> QuerySet[ApiToken]:
+    """Their own tokens; a coordinator sees everyone's, to revoke them."""
+    rows = ApiToken.objects.select_related("gebruiker", "ingetrokken_door")
+    if user.has_perm("beveiliging.revoke_any_apitoken"):
+        return rows
+    return rows.filter(gebruiker=user)

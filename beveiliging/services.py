@@ -1,4 +1,5 @@
-"""Writes for the second factor, the role policy and single sign-on accounts.
+"""Writes for the second factor, the role policy, single sign-on accounts and
+API tokens.
 
 Authenticator apps and backup codes are django-otp's records: they hold
 secrets, change on every attempt (throttling, the last time step used) and so
@@ -6,6 +7,7 @@ get no audit history of their own; every change to them is an event in the
 security log instead. The role policy is a domain record with history.
 """
 
+import datetime
 import logging
 from collections.abc import Iterable
 
@@ -24,7 +26,8 @@ from beveiliging.security_log import security_event
 from historie.records import create_with_history, history_writer, update_with_history
 
 from .constants import BACKUP_CODE_COUNT, STAFF_ROLES
-from .models import Rolbeleid
+from .models import ApiToken, Rolbeleid
+from .tokens import new_token, token_hash
 
 # TOTP as every authenticator app does it: six digits, a step of 30 seconds,
 # one step of clock difference either way.
@@ -347,3 +350,76 @@ def sso_user_roles_sync(
         result="changed",
     )
     return True
+
+
+# --- API tokens ---------------------------------------------------------------------
+
+TOKEN_DAYS_DEFAULT = 90
+TOKEN_DAYS_MAX = 365
+
+
+@history_writer
+def api_token_create(
+    *, user, naam: str, scope: str, dagen: int = TOKEN_DAYS_DEFAULT, request=None
+) -> tuple[ApiToken, str]:
+    """A new token of ``user``; returns the row and the token, which is shown
+    this once and stored only as its hash."""
+    naam = (naam or "").strip()
+    if not naam:
+        raise ValidationError({"naam": _("Geef het token een naam.")})
+    if not 1 <= dagen <= TOKEN_DAYS_MAX:
+        raise ValidationError(
+            {
+                "dagen": _("Een token geldt 1 tot %(max)s dagen.")
+                % {"max": TOKEN_DAYS_MAX}
+            }
+        )
+    if ApiToken.objects.filter(
+        gebruiker=user, naam=naam, ingetrokken_op__isnull=True
+    ).exists():
+        raise ValidationError({"naam": _("U hebt al een geldig token met deze naam.")})
+    raw, prefix = new_token()
+    token = create_with_history(
+        ApiToken,
+        {
+            "gebruiker": user,
+            "naam": naam,
+            "scope": scope,
+            "prefix": prefix,
+            "sleutel_hash": token_hash(raw),
+            "verloopt_op": timezone.now() + datetime.timedelta(days=dagen),
+        },
+        user=user,
+        reason=_("API-token aangemaakt"),
+    )
+    security_event(
+        request,
+        "api_token_created",
+        user=user,
+        obj=f"token={naam} scope={scope} days={dagen}",
+    )
+    return token, raw
+
+
+@history_writer
+def api_token_revoke(*, token: ApiToken, by, reason: str, request=None) -> ApiToken:
+    """Revoke ``token`` (its owner, or a coordinator); it stays, revoked."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reden": _("Geef een reden voor het intrekken.")})
+    current = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if current.ingetrokken_op is not None:
+        raise ValidationError(_("Dit token is al ingetrokken."))
+    update_with_history(
+        current,
+        {"ingetrokken_op": timezone.now(), "ingetrokken_door": by},
+        user=by,
+        reason=reason,
+    )
+    security_event(
+        request,
+        "api_token_revoked",
+        user=by,
+        obj=f"token={current.naam} owner={current.gebruiker.get_username()}",
+    )
+    return current

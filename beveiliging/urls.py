@@ -21,6 +21,12 @@ urlpatterns = [
         name="reservecodes",
     ),
     path("account/verifieren/", views.TweestapsVerifyView.as_view(), name="verify"),
+    path("account/api-tokens/", views.ApiTokenListView.as_view(), name="api-tokens"),
+    path(
+        "account/api-tokens/<int:pk>/intrekken/",
+        views.ApiTokenRevokeView.as_view(),
+        name="api-token-revoke",
+    ),
     path(
         "beheer/tweestapsverificatie/",
         views.RolbeleidUpdateView.as_view(),

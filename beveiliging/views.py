@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -13,11 +14,19 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from basis.views import ServiceFormView, breadcrumbs
+from basis.forms import apply_service_errors
+from basis.views import RoleRequiredMixin, ServiceFormView, breadcrumbs
 
 from . import selectors, services
 from .constants import Tweestapsstatus
-from .forms import RolbeleidForm, TweestapsDeleteForm, TweestapsSetupForm, VerifyForm
+from .forms import (
+    ApiTokenForm,
+    ApiTokenRevokeForm,
+    RolbeleidForm,
+    TweestapsDeleteForm,
+    TweestapsSetupForm,
+    VerifyForm,
+)
 from .qr import qr_svg, secret_text
 from .session import PENDING_KEY_SESSION_KEY, current_state, refresh_state
 
@@ -345,5 +354,104 @@ class RolbeleidUpdateView(ServiceFormView):
             historie=selectors.rolbeleid_history(),
             cancel=reverse("home"),
             breadcrumbs=breadcrumbs((_("Tweestapsverificatie per rol"), None)),
+            **kwargs,
+        )
+
+
+# --- API tokens ---------------------------------------------------------------------
+
+
+def _token_crumbs(*items):
+    return breadcrumbs((_("API-tokens"), reverse("beveiliging:api-tokens")), *items)
+
+
+class ApiTokenListView(RoleRequiredMixin, FormView):
+    """``/account/api-tokens/``: one's tokens (a coordinator sees everyone's,
+    to revoke them), and the form for a new one. A new token is shown on the
+    answer to that form, once; it is not kept anywhere it could be read again."""
+
+    permission_required = "beveiliging.view_apitoken"
+    form_class = ApiTokenForm
+    template_name = "beveiliging/api_tokens.html"
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.has_perm("beveiliging.add_apitoken"):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            token, raw = services.api_token_create(
+                user=self.request.user,
+                naam=form.cleaned_data["naam"],
+                scope=form.cleaned_data["scope"],
+                dagen=form.cleaned_data["dagen"],
+                request=self.request,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        return TemplateResponse(
+            self.request,
+            "beveiliging/api_token_created.html",
+            {
+                "token": token,
+                "raw": raw,
+                "breadcrumbs": _token_crumbs((token.naam, None)),
+            },
+            status=201,  # made, and shown on this answer only
+        )
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        tokens = list(selectors.api_tokens_visible_to(user))
+        return super().get_context_data(
+            eigen=[t for t in tokens if t.gebruiker_id == user.pk],
+            anderen=[t for t in tokens if t.gebruiker_id != user.pk],
+            breadcrumbs=_token_crumbs(),
+            **kwargs,
+        )
+
+
+class ApiTokenRevokeView(RoleRequiredMixin, FormView):
+    """Revoke a token, with a reason: its owner, or a coordinator."""
+
+    permission_required = "beveiliging.change_apitoken"
+    form_class = ApiTokenRevokeForm
+    template_name = "beveiliging/api_token_revoke.html"
+
+    @cached_property
+    def token(self):
+        token = get_object_or_404(
+            selectors.api_tokens_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+        if (
+            token.gebruiker_id != self.request.user.pk
+            and not self.request.user.has_perm("beveiliging.revoke_any_apitoken")
+        ):
+            raise PermissionDenied
+        return token
+
+    def form_valid(self, form):
+        try:
+            services.api_token_revoke(
+                token=self.token,
+                by=self.request.user,
+                reason=form.cleaned_data["reden"],
+                request=self.request,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Het token ‘%s’ is ingetrokken.") % self.token.naam
+        )
+        return redirect("beveiliging:api-tokens")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            token=self.token,
+            cancel=reverse("beveiliging:api-tokens"),
+            breadcrumbs=_token_crumbs((_("Intrekken"), None)),
             **kwargs,
         )

@@ -161,6 +161,9 @@ def test_the_change_log_shows_every_tracked_model_that_says_how():
         # The role policy: its own page shows its history, and each change is
         # in the security log; the programme's change log is the programme's.
         "beveiliging.Rolbeleid",
+        # API tokens: their page shows them, each change is in the security
+        # log; they are a person's keys, not the programme's records.
+        "beveiliging.ApiToken",
     }
     assert {kind.model for kind in KINDS} == {
         model for model in tracked_models() if model.change_log is not None

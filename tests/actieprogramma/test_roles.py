@@ -47,6 +47,8 @@ DESIGN = {
         "acties.opmerking": {A, C},
         "evaluatie.tussenevaluatie": {A, C},
         "evaluatie.bevinding": {A, C},
+        # One's own API tokens (the token pages keep to one's own).
+        "beveiliging.apitoken": {V, A, C},
     },
     "griffie": {
         "acties.raadsopdracht": {A, C, "settle"},
@@ -55,6 +57,7 @@ DESIGN = {
         # Attach to mandates only (acties.permissions.can_attach).
         "acties.document": {A, C},
         "acties.opmerking": {A, C},
+        "beveiliging.apitoken": {V, A, C},
     },
     "coordinator": {
         "pijlers.programma": {A, C, D},
@@ -76,6 +79,8 @@ DESIGN = {
         "evaluatie.bevinding": {A, C},
         # Requiring a second factor per role (beveiliging's 0002 migration).
         "beveiliging.rolbeleid": {"manage"},
+        # Own tokens, and revoking anyone's (DESIGN.md, "API token").
+        "beveiliging.apitoken": {V, A, C, "revoke_any"},
     },
 }
 
