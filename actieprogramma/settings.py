@@ -96,6 +96,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "beveiliging",
+    "rest_framework",
+    "drf_spectacular",
+    "api",
     # Last, so that its templates and migrations (the roles) come after the apps
     # whose models they refer to.
     "actieprogramma",
@@ -128,6 +131,50 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "actieprogramma.urls"
+
+# The API (/api/v1/, api/): personal tokens only, JSON in and out, problem
+# details for errors, cursor pages, a rate limit per token in the cache.
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)  # requests per minute per token
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerToken"],
+    "DEFAULT_THROTTLE_RATES": {"token": f"{API_RATE_LIMIT}/min"},
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "URL_FORMAT_OVERRIDE": None,
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Actieprogramma-tracker API",
+    "DESCRIPTION": (
+        "De acties, raadsopdrachten en evaluaties van een actieprogramma, met hun "
+        "historie; volgens de NLGov REST API Design Rules. Zie docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.dutch_parameters",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "ActieStatusEnum": "acties.constants.ActieStatus",
+        "RaadsopdrachtStatusEnum": "acties.constants.RaadsopdrachtStatus",
+        "EvaluatieStatusEnum": "evaluatie.constants.EvaluatieStatus",
+        "OrganisatieSoortEnum": "acties.constants.OrganisatieSoort",
+        "RaadsopdrachtSoortEnum": "acties.constants.RaadsopdrachtSoort",
+        "VergaderingSoortEnum": "acties.constants.VergaderingSoort",
+    },
+}
 
 TEMPLATES = [
     {

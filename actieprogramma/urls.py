@@ -42,6 +42,7 @@ urlpatterns = [
         public_views.PublicOpenDataView.as_view(),
         name="openbaar-data",
     ),
+    path("api/v1/", include("api.urls")),
     path("", include("acties.urls")),
     path("", include("evaluatie.urls")),
     path("", include("taken.urls")),

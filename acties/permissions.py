@@ -19,6 +19,13 @@ def can_settle(user, raadsopdracht: Raadsopdracht) -> bool:
     )
 
 
+def can_return_proposal(user, raadsopdracht: Raadsopdracht) -> bool:
+    return (
+        user.has_perm("acties.settle_raadsopdracht")
+        and raadsopdracht.status == RaadsopdrachtStatus.AFDOENING_VOORGESTELD
+    )
+
+
 def can_attach(user, record) -> bool:
     """Attach documents to ``record``, withdraw them and set them public:
     officers to actions, the griffie to mandates (DESIGN.md), each only where
