@@ -163,6 +163,8 @@ def test_every_main_page_and_form_has_no_axe_violations(
         ("Open vragen", url("acties:open-vragen") + "?weergave=alle"),
         ("Vraag plaatsen", url("acties:actie-opmerking-create", a)),
         ("Vraag bij een evaluatie plaatsen", url("evaluatie:opmerking-create", e)),
+        ("API-tokens", url("beveiliging:api-tokens")),
+        ("API-documentatie", url("api:docs")),
         ("Reageren", url("acties:opmerking-reply", vraag.pk)),
         ("Opmerking bewerken", url("acties:opmerking-update", vraag.pk)),
         ("Opmerking intrekken", url("acties:opmerking-withdraw", vraag.pk)),
@@ -232,6 +234,16 @@ def test_every_main_page_and_form_has_no_axe_violations(
             activate(page.get_by_role("button", name=button, exact=True))
             page.wait_for_selector(".form-errors")
         scan(page, label, results)
+
+    # A new API token, shown once, and the page that revokes it.
+    page.goto(url("beveiliging:api-tokens"))
+    page.locator("#id_naam").fill("Dashboard")
+    activate(page.get_by_role("button", name="Token aanmaken", exact=True))
+    page.wait_for_selector(".token-secret")
+    scan(page, "API-token aangemaakt", results)
+    page.goto(url("beveiliging:api-tokens"))
+    activate(page.get_by_role("link", name="Intrekken het token Dashboard"))
+    scan(page, "API-token intrekken", results)
 
     # The griffie sees the read-only variant of the pages.
     griffie = open_as("griffie")

@@ -41,6 +41,9 @@ LATER_TABLES = {
     "taken_taak",
     "meldingen_bericht",
     "meldingen_meldingsvoorkeur",
+    # Personal API tokens, with their history.
+    "beveiliging_apitoken",
+    "beveiliging_historicalapitoken",
 }
 BOOKKEEPING = {
     "django_migrations",

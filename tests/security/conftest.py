@@ -210,6 +210,12 @@ FORMS = {
         },
         ["afdoeningsdocument", "afdoening_toelichting", "reden"],
     ),
+    # A token is shown on the answer itself (201), once.
+    "beveiliging:api-tokens": (
+        None,
+        lambda w: {"naam": "Dashboard", "scope": "read", "dagen": "30"},
+        ["naam"],
+    ),
     "acties:organisatie-create": (
         None,
         lambda w: {"naam": "Nieuwe partner", "afkorting": "", "soort": "overig"},
