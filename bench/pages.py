@@ -129,6 +129,33 @@ def main() -> None:
             CaptureQueriesContext,
             before=cache.clear if "nothing cached" in label else None,
         )
+    # The API's lists beside the pages (a page of 100 records against the
+    # HTML list's 25), with a token of the same user.
+    from api.throttling import PerToken
+    from beveiliging.services import api_token_create
+
+    PerToken.rate = "100000/min"  # measuring, not limiting
+    _token, raw = api_token_create(
+        user=user, naam=f"bench {time.time_ns()}", scope="read", dagen=1
+    )
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    for label, url in [
+        ("API: actions list (100 a page)", "/api/v1/acties"),
+        (
+            "API: actions list, two filters and a search",
+            f"/api/v1/acties?programma={programma.pk}&actielijn={lijn.pk}"
+            "&status=lopend&q=actie",
+        ),
+        ("API: one action", f"/api/v1/acties/{actie.pk}"),
+        ("API: mandates list (100 a page)", "/api/v1/raadsopdrachten"),
+        (
+            "API: programme as of a date",
+            f"/api/v1/programmas/{programma.pk}/stand?peildatum=2026-06-30",
+        ),
+    ]:
+        results[label] = measure(
+            api, url, options.runs, connection, CaptureQueriesContext
+        )
     results["evaluation PDF (concept)"] = measure(
         client,
         f"/evaluaties/{evaluatie.pk}/pdf/",
