@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from .constants import API_VERSION
 from .problems import PROBLEM_JSON
 
 
@@ -20,7 +21,5 @@ def not_found(request, *args, **kwargs):
         status=404,
         content_type=PROBLEM_JSON,
     )
-    from .views import API_VERSION
-
     response["API-Version"] = API_VERSION
     return response

@@ -2,6 +2,7 @@
 Dutch nouns, no trailing slashes, JSON, ``API-Version`` on every response,
 errors as problem details, cursor pagination, filters as on the lists."""
 
+import base64
 import datetime
 
 from django.http import FileResponse
@@ -50,6 +51,7 @@ from acties.permissions import (
     can_settle,
 )
 from acties.snapshot import compare, end_of_day, programma_state, snapshot_at
+from basis.exchange import plain
 from beveiliging.models import ApiToken
 from beveiliging.security_log import security_event
 from evaluatie.models import Tussenevaluatie
@@ -59,11 +61,10 @@ from pijlers.forms import ActielijnForm, PijlerForm, ProgrammaForm
 from pijlers.models import Actielijn, Pijler, Programma
 
 from . import serializers as s
+from .constants import API_VERSION
 from .filters import ApiActieFilterSet, ApiRaadsopdrachtFilterSet, FilterBackend
 from .problems import PROBLEM_JSON, Conflict
 from .writes import FormWrite, KoppelingApiForm, etag, locked_update
-
-API_VERSION = "1.0.0"
 
 PROBLEM = OpenApiResponse(
     response=inline_serializer(
@@ -153,18 +154,12 @@ class HistoryMixin:
                     "door": user_name(row.history_user),
                     "reden": row.history_change_reason or "",
                     "wijzigingen": [
-                        {"veld": f.name, "oud": _plain(old), "nieuw": _plain(new)}
+                        {"veld": f.name, "oud": plain(old), "nieuw": plain(new)}
                         for f, old, new in changed
                     ],
                 }
             )
         return Response(s.HistorieRegelSerializer(data, many=True).data)
-
-
-def _plain(value):
-    from basis.exchange import plain
-
-    return plain(value)
 
 
 class DetailEtagMixin:
@@ -451,8 +446,8 @@ class ProgrammaViewSet(
                         "velden": [
                             {
                                 "veld": f.name,
-                                "oud": _plain(f.old),
-                                "nieuw": _plain(f.new),
+                                "oud": plain(f.old),
+                                "nieuw": plain(f.new),
                             }
                             for f in d.fields
                         ],
@@ -1002,8 +997,6 @@ class EvaluatieViewSet(
 
 
 def _b64(hexdigest: str) -> str:
-    import base64
-
     return base64.b64encode(bytes.fromhex(hexdigest)).decode()
 
 
