@@ -9,8 +9,10 @@ import sys
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views import defaults
 
+from api.problems import plain_problem
 from basis.transactions import is_retryable, sqlstate
 from beveiliging.security_log import security_event
 
@@ -35,6 +37,17 @@ def permission_denied(request, exception=None):
 
 def server_error(request):
     exception = sys.exc_info()[1]
+    if request.path.startswith("/api/"):
+        # The API speaks problem details, also when it fails.
+        if is_unavailable(exception):
+            response = plain_problem(
+                request.path, 503, _("De database is even niet bereikbaar.")
+            )
+            response["Retry-After"] = str(RETRY_AFTER)
+            return response
+        return plain_problem(
+            request.path, 500, _("Er ging iets mis; de fout is vastgelegd.")
+        )
     if is_unavailable(exception):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(RETRY_AFTER)

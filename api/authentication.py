@@ -1,10 +1,10 @@
-"""Who calls: a personal API token (``Authorization: Bearer apt_…``), or,
-when single sign-on is configured, an OIDC access token of the municipality's
-identity provider (``api.oidc``).
+"""Who calls: a personal API token (``Authorization: Bearer apt_…``).
 
 A token acts as its owner with the owner's permissions, never more than its
 scope. A revoked, expired or unknown token is refused with 401 and an event
-in the security log; so is an owner who can no longer log in.
+in the security log; so is an owner who can no longer log in, or whose role
+requires a second factor they have not set up (the pages would stop them
+at login; a token does not go around that).
 """
 
 from django.utils import timezone
@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from beveiliging.security_log import security_event
-from beveiliging.selectors import api_token_for
+from beveiliging.selectors import (
+    api_token_for,
+    second_factor_required,
+    totp_device_for,
+)
 
 
 class TokenAuthentication(authentication.BaseAuthentication):
@@ -43,6 +47,14 @@ class TokenAuthentication(authentication.BaseAuthentication):
         elif not token.gebruiker.is_active:
             reason = "inactive"
             message = _("Het account van dit token is niet actief.")
+        elif second_factor_required(user=token.gebruiker) and not totp_device_for(
+            user=token.gebruiker
+        ):
+            reason = "second_factor_missing"
+            message = _(
+                "Voor de rol van de eigenaar is tweestapsverificatie verplicht; "
+                "stel die eerst in op /account/tweestapsverificatie/."
+            )
         if reason:
             security_event(
                 request._request,

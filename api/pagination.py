@@ -40,3 +40,30 @@ class Cursor(CursorPagination):
                     "maximum": self.max_page_size,
                 }
         return parameters
+
+    def decode_cursor(self, request):
+        """A cursor this API made, or 404 (no such page), as DRF answers a
+        cursor it cannot read: DRF's own check lets a made-up position
+        through to the query (a 500)."""
+        raw = request.query_params.get(self.cursor_query_param)
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound:
+            cursor = None
+            position_ok = False
+        else:
+            position_ok = (
+                cursor is None
+                or cursor.position is None
+                or (
+                    str(cursor.position).isascii()
+                    and str(cursor.position).isdecimal()
+                    and len(str(cursor.position)) <= 18
+                )
+            )
+        if raw is not None and (cursor is None or not position_ok):
+            raise exceptions.NotFound(
+                _("Deze cursor wijst geen pagina aan; volg de link 'next' of "
+                  "'previous' van een eerdere pagina.")
+            )  # fmt: skip
+        return cursor

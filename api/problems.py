@@ -9,11 +9,13 @@ ask.
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db import connection, transaction
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import set_rollback
+
+from .constants import API_VERSION
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -30,6 +32,7 @@ TITLES = {
     428: _("Versie vereist."),
     429: _("Te veel verzoeken."),
     500: _("Interne fout."),
+    503: _("Tijdelijk niet beschikbaar."),
 }
 
 
@@ -55,6 +58,24 @@ class PreconditionFailed(exceptions.APIException):
         "opgeslagen; lees het record opnieuw en voer uw wijziging opnieuw uit."
     )
     default_code = "precondition_failed"
+
+
+def plain_problem(path: str, code: int, detail: str) -> JsonResponse:
+    """A problem outside DRF (an unknown URL, a server error): a plain Django
+    response with the same body and headers."""
+    response = JsonResponse(
+        {
+            "type": f"https://datatracker.ietf.org/doc/html/rfc9110#status.{code}",
+            "title": str(TITLES.get(code, _("Fout."))),
+            "status": code,
+            "detail": str(detail),
+            "instance": path,
+        },
+        status=code,
+        content_type=PROBLEM_JSON,
+    )
+    response["API-Version"] = API_VERSION
+    return response
 
 
 def problem(request, code: int, detail: str, *, params=None, headers=None) -> Response:
@@ -117,7 +138,11 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(detail)
     if not isinstance(exc, exceptions.APIException):
         return None
-    set_rollback()
+    # Nothing of a refused call stays: the request's own transaction
+    # (basis.transactions, not ATOMIC_REQUESTS, which DRF's set_rollback
+    # looks for) is rolled back.
+    if connection.in_atomic_block:
+        transaction.set_rollback(True)
     headers = {}
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header

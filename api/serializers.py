@@ -54,12 +54,18 @@ def _json_type(field) -> tuple[type, ...]:
 
 class StrictJSON:
     """Input as the OpenAPI document types it: a number where it says text, or
-    text where it says a number, is refused (400) rather than converted, so
-    that a client's mistake shows instead of being guessed at."""
+    text where it says a number, is refused (400) rather than converted, and
+    so is a field it does not name (a typo would otherwise change nothing
+    and answer 200), so that a client's mistake shows instead of being
+    guessed at."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
-            errors = {}
+            errors = {
+                name: [_("Dit veld bestaat niet of kan niet worden geschreven.")]
+                for name in data
+                if name not in self.fields or self.fields[name].read_only
+            }
             for name, field in self.fields.items():
                 if name not in data or field.read_only:
                     continue

@@ -1,5 +1,6 @@
-"""Rate limits per token (``API_RATE_LIMIT``, requests per minute), in the
-shared cache: 429 with ``Retry-After`` beyond it."""
+"""Rate limits per token (``API_RATE_LIMIT``, requests per minute), counted in
+Django's cache (per process with the default cache, one count for all
+processes with a shared one): 429 with ``Retry-After`` beyond it."""
 
 from rest_framework.throttling import SimpleRateThrottle
 

@@ -4,9 +4,10 @@ errors as problem details, cursor pagination, filters as on the lists."""
 
 import base64
 import datetime
+import io
 
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -18,6 +19,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from acties import services as acties_services
@@ -54,6 +56,7 @@ from acties.snapshot import compare, end_of_day, programma_state, snapshot_at
 from basis.exchange import plain
 from beveiliging.models import ApiToken
 from beveiliging.security_log import security_event
+from evaluatie import services as evaluatie_services
 from evaluatie.models import Tussenevaluatie
 from historie.changes import ValueFormatter, record_entries, user_name
 from pijlers import services as pijler_services
@@ -64,7 +67,13 @@ from . import serializers as s
 from .constants import API_VERSION
 from .filters import ApiActieFilterSet, ApiRaadsopdrachtFilterSet, FilterBackend
 from .problems import PROBLEM_JSON, Conflict
-from .writes import FormWrite, KoppelingApiForm, etag, locked_update
+from .writes import (
+    FormWrite,
+    KoppelingApiForm,
+    locked_update,
+    representation_tag,
+    tags,
+)
 
 PROBLEM = OpenApiResponse(
     response=inline_serializer(
@@ -104,6 +113,14 @@ class ApiViewMixin:
         "DELETE": "delete",
     }
 
+    def initialize_request(self, request, *args, **kwargs):
+        # The request's transaction (basis.transactions) runs the view again
+        # after a deadlock: the body is read from memory each time, not from
+        # the stream the first attempt used up.
+        if request.method in ("POST", "PATCH", "PUT"):
+            request._stream = io.BytesIO(request.body)
+        return super().initialize_request(request, *args, **kwargs)
+
     def write_permissions(self, request) -> list[str]:
         opts = self.get_queryset().model._meta
         verb = self.write_actions.get(request.method, "change")
@@ -124,8 +141,8 @@ class ApiViewMixin:
         return response
 
 
-def _with_etag(response: Response, record) -> Response:
-    response["ETag"] = etag(record)
+def _with_etag(response: Response, record=None) -> Response:
+    response["ETag"] = representation_tag(response.data)
     return response
 
 
@@ -163,18 +180,21 @@ class HistoryMixin:
 
 
 class DetailEtagMixin:
-    """A record's ETag on reading it; ``If-None-Match`` with it gives 304."""
+    """A record's ETag (a digest of its representation) on reading it;
+    ``If-None-Match`` with it gives 304; a change names it in ``If-Match``."""
+
+    def tag_of(self, record) -> str:
+        return representation_tag(self.get_serializer(record).data)
 
     def retrieve(self, request, *args, **kwargs):
         record = self.get_object()
-        tag = etag(record)
-        if tag in {
-            p.strip() for p in request.headers.get("If-None-Match", "").split(",")
-        }:
+        data = self.get_serializer(record).data
+        tag = representation_tag(data)
+        if tag in tags(request.headers.get("If-None-Match", ""), weak=True):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
             response["ETag"] = tag
             return response
-        return _with_etag(Response(self.get_serializer(record).data), record)
+        return _with_etag(Response(data))
 
 
 class FormCreateMixin:
@@ -621,7 +641,7 @@ class ActieViewSet(
                 **form.service_values(fields),
             )
 
-        locked_update(Actie, self.kwargs["pk"], request, write)
+        locked_update(Actie, self.kwargs["pk"], request, write, tag_of=self.tag_of)
         actie = self.get_queryset().get(pk=self.kwargs["pk"])
         return _with_etag(Response(self.get_serializer(actie).data), actie)
 
@@ -750,7 +770,7 @@ def _settlement(
             write.check(form)
             return perform(current, form.cleaned_data, request.user)
 
-        locked_update(Raadsopdracht, pk, request, apply)
+        locked_update(Raadsopdracht, pk, request, apply, tag_of=self.tag_of)
         opdracht = self.get_queryset().get(pk=pk)
         return _with_etag(Response(self.get_serializer(opdracht).data), opdracht)
 
@@ -895,7 +915,9 @@ class RaadsopdrachtViewSet(
                 **form.service_values(fields),
             )
 
-        locked_update(Raadsopdracht, self.kwargs["pk"], request, write)
+        locked_update(
+            Raadsopdracht, self.kwargs["pk"], request, write, tag_of=self.tag_of
+        )
         opdracht = self.get_queryset().get(pk=self.kwargs["pk"])
         return _with_etag(Response(self.get_serializer(opdracht).data), opdracht)
 
@@ -963,6 +985,23 @@ class VergaderingViewSet(
 # --- evaluations, remarks -------------------------------------------------------------
 
 
+class PdfRenderer(BaseRenderer):
+    """Lets a client ask for the PDF (Accept: application/pdf)."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class StoredFileChanged(exceptions.APIException):
+    status_code = 500
+    default_code = "integrity"
+
+
 @_read_only("evaluaties", s.EvaluatieSerializer)
 class EvaluatieViewSet(
     ApiViewMixin, DetailEtagMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet
@@ -976,21 +1015,33 @@ class EvaluatieViewSet(
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
             **READ_ERRORS,
+            (500, PROBLEM_JSON): PROBLEM,
         },
         filters=False,
     )
-    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=None,
+        filter_backends=[],
+        renderer_classes=[JSONRenderer, PdfRenderer],
+    )
     def pdf(self, request, pk=None):
+        """The stored file, checked against its SHA-256 as the page does."""
         evaluatie = self.get_object()
         if not evaluatie.pdf_sha256 or not evaluatie.pdf:
             raise exceptions.NotFound(
                 _("Alleen een definitieve evaluatie heeft een vastgelegde PDF.")
             )
-        response = FileResponse(
-            evaluatie.pdf.open("rb"),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=f"tussenevaluatie-{evaluatie.pk}.pdf",
+        try:
+            content = evaluatie_services.stored_pdf(evaluatie)
+        except FileNotFoundError:
+            raise exceptions.NotFound(_("Het PDF-bestand ontbreekt.")) from None
+        except ValidationError as exc:
+            raise StoredFileChanged(" ".join(exc.messages)) from None
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="tussenevaluatie-{evaluatie.pk}.pdf"'
         )
         response["Repr-Digest"] = f"sha-256=:{_b64(evaluatie.pdf_sha256)}:"
         return response
@@ -1050,7 +1101,11 @@ class OpmerkingViewSet(
         given = OpmerkingCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         model = RECORD_MODELS[given.validated_data["record_soort"]]
-        record = get_object_or_404(model, pk=given.validated_data["record_id"])
+        record = model.objects.filter(pk=given.validated_data["record_id"]).first()
+        if record is None:
+            raise exceptions.ValidationError(
+                {"record_id": [_("Dit record bestaat niet.")]}
+            )
         if not can_remark(request.user, record):
             raise exceptions.PermissionDenied()
         form = OpmerkingForm(data={"tekst": given.validated_data["tekst"]})

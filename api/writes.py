@@ -8,6 +8,8 @@ fields the caller sent and that differ are written (what the page's merge
 writes); the others stay as they are.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from django import forms
@@ -70,43 +72,51 @@ class FormWrite:
         raise exceptions.ValidationError(detail)
 
 
-def if_match(request) -> set[str]:
-    """The versions the caller says they read (``If-Match``); 428 without."""
-    header = request.headers.get("If-Match", "").strip()
-    if not header:
-        raise PreconditionRequired()
-    return {part.strip().removeprefix("W/") for part in header.split(",")}
+def representation_tag(data) -> str:
+    """A record's ETag: a digest of what the API says of it, so that anything
+    it shows (a new link, a measurement, an organisation's new name, a date
+    passed) gives another tag, and a conditional read never keeps a client
+    on old data."""
+    body = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    return f'"{hashlib.sha256(body.encode()).hexdigest()[:24]}"'
 
 
-def version_of(record) -> int | None:
-    """A record's version: the id of its last history row."""
-    return (
-        record.history.order_by("-history_id")
-        .values_list("history_id", flat=True)
-        .first()
-    )
+def tags(header: str, *, weak: bool) -> set[str]:
+    """The entity tags of a conditional header; weak ones only when the
+    comparison is weak (If-None-Match), never for If-Match (RFC 9110 13.1)."""
+    found = set()
+    for part in header.split(","):
+        part = part.strip()
+        if part.startswith("W/"):
+            if not weak:
+                continue
+            part = part[2:]
+        if part:
+            found.add(part)
+    return found
 
 
-def etag(record) -> str:
-    return f'"{version_of(record)}"'
-
-
-def locked_update(model, pk, request, write):
+def locked_update(model, pk, request, write, *, tag_of):
     """``write(current)`` under the record's row lock (after the history
     chains' lock, in the order every writer takes them), if the caller's
-    ``If-Match`` is the current version; 412 and nothing written otherwise."""
-    wanted = if_match(request)
+    ``If-Match`` names the record as it is now (``tag_of(current)``): 404
+    for a record that does not exist, 428 without If-Match, 412 and nothing
+    written when it changed since."""
+    header = request.headers.get("If-Match", "").strip()
     with transaction.atomic(using=DEFAULT_DB_ALIAS):
         lock_chains(DEFAULT_DB_ALIAS)
         current = get_object_or_404(model._default_manager.select_for_update(), pk=pk)
-        if "*" not in wanted and etag(current) not in wanted:
+        if not header:
+            raise PreconditionRequired()
+        now = tag_of(current)
+        if header != "*" and now not in tags(header, weak=False):
             raise PreconditionFailed(
                 _(
                     "Het record is gewijzigd sinds de versie in If-Match "
                     "(nu %(etag)s). Er is niets opgeslagen; lees het record "
                     "opnieuw en voer uw wijziging opnieuw uit."
                 )
-                % {"etag": etag(current)}
+                % {"etag": now}
             )
         return write(current)
 

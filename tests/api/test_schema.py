@@ -13,8 +13,10 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -63,6 +65,19 @@ CONFIG = schemathesis.Config.from_dict(
 schema = schemathesis.openapi.from_dict(copy.deepcopy(DOCUMENT), config=CONFIG)
 schema.app = WSGIHandler()
 schema.location = "/api/v1/openapi.json"
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_for_the_test():
+    """The calls go through Django's WSGI handler, which closes the database
+    connection after each request; inside a test's transaction that would
+    close the test's own connection (on PostgreSQL). Django's test client
+    keeps it open the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def test_the_document_tested_is_the_one_published(client):
