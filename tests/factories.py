@@ -164,14 +164,15 @@ def restore_roles() -> None:
             "actieprogramma.migrations.0001_roles"
         ).ROLE_PERMISSIONS.items()
     }
-    for migration in (
-        "0003_vergadering_permissions",
-        "0004_document_permissions",
-        "0005_opmerking_permissions",
+    for migration, app in (
+        ("0003_vergadering_permissions", "acties"),
+        ("0004_document_permissions", "acties"),
+        ("0005_opmerking_permissions", "acties"),
+        ("0006_api_token_permissions", "beveiliging"),
     ):
         later = import_module(f"actieprogramma.migrations.{migration}")
         for name, codenames in later.GRANTS.items():
-            roles[name] += [f"acties.{code}" for code in codenames]
+            roles[name] += [f"{app}.{code}" for code in codenames]
     for name, wanted in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set(

@@ -162,15 +162,17 @@ def test_a_database_of_the_earlier_layout_migrates_with_every_row(scratch_databa
             "0003_vergadering_permissions",
             "0004_document_permissions",
             "0005_opmerking_permissions",
+            "0006_api_token_permissions",
         )
     ]
     assert after["auth_group_permissions"] == before["auth_group_permissions"] + sum(
         len(codenames) for m in granted for codenames in m.GRANTS.values()
     )
-    # The layout's two models and the later ones, each with four permissions.
+    # The layout's two models and the later ones, each with four permissions,
+    # and revoking anyone's API token.
     models = 2 + len(LATER_TABLES)
     assert after["django_content_type"] == before["django_content_type"] + models
-    assert after["auth_permission"] == before["auth_permission"] + models * 4
+    assert after["auth_permission"] == before["auth_permission"] + models * 4 + 1
 
     report = _manage(ROOT, url, "verify_history")
     assert "BROKEN" not in report
