@@ -25,7 +25,8 @@ class NoStoreMiddleware:
 
     Pages show a municipality's work against human trafficking to signed-in
     people; after logging out, the back button must not show them again.
-    Static files are served before this (whitenoise) and keep their caching.
+    Static files are served before this (whitenoise) and keep their caching;
+    so does an answer that marks itself public (the public read API).
     """
 
     def __init__(self, get_response):
@@ -33,7 +34,8 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        add_never_cache_headers(response)
+        if "public" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )

@@ -22,7 +22,7 @@ import zipfile
 
 import tablib
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from basis.exchange import parse_date, parse_decimal, plain
 from basis.export import neutralise
@@ -71,9 +71,23 @@ def _pick(instance, fields) -> dict:
     return {field: plain(getattr(instance, field)) for field in fields}
 
 
-def public_mandate() -> Q:
-    """Mandates the public may see: not of a programme that is not public."""
-    return Q(programma__isnull=True) | Q(programma__openbaar=True)
+def public_mandate(prefix: str = "") -> Q:
+    """Mandates the public may see: not of a programme that is not public.
+    ``prefix``: the path to the mandate from the model queried."""
+    return Q(**{f"{prefix}programma__isnull": True}) | Q(
+        **{f"{prefix}programma__openbaar": True}
+    )
+
+
+def public_register():
+    """Every mandate some public page shows: of a public programme, or of
+    none and carried out by an action of a public programme."""
+    carried_out = RaadsopdrachtActie.objects.filter(
+        raadsopdracht=OuterRef("pk"), actie__programma__openbaar=True
+    )
+    return Raadsopdracht.objects.filter(
+        Q(programma__openbaar=True) | Q(Exists(carried_out), programma__isnull=True)
+    )
 
 
 def programma_mandates(programma: Programma, *, openbaar: bool = False):
@@ -101,7 +115,7 @@ def public_documents(programma: Programma):
     )
 
 
-def _settlement_note(opdracht, intern: bool) -> str:
+def settlement_note(opdracht, *, intern: bool) -> str:
     """How a mandate was carried out: public once the council's register says
     it is settled; a proposal is an officer's text awaiting the griffie."""
     if intern or opdracht.status == RaadsopdrachtStatus.AFGEDAAN:
@@ -195,7 +209,7 @@ def export_programme(programma: Programma, *, intern: bool = False) -> dict:
             {
                 "id": f"raadsopdracht/{r.nummer}",
                 **_pick(r, RAADSOPDRACHT_FIELDS),
-                "afdoening_toelichting": _settlement_note(r, intern),
+                "afdoening_toelichting": settlement_note(r, intern=intern),
                 "bij_programma": r.programma_id == programma.pk,
                 # The number of the mandate a commitment is part of.
                 "onderdeel_van": r.hoofdopdracht.nummer if r.hoofdopdracht else "",

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import public, views
 from .docs import ApiDocsView
 from .fallback import not_found
 
@@ -24,6 +24,7 @@ router.register("koppelingen", views.KoppelingViewSet, basename="koppeling")
 router.register("vergaderingen", views.VergaderingViewSet, basename="vergadering")
 router.register("evaluaties", views.EvaluatieViewSet, basename="evaluatie")
 router.register("opmerkingen", views.OpmerkingViewSet, basename="opmerking")
+public.register(router)
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),

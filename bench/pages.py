@@ -156,6 +156,24 @@ def main() -> None:
         results[label] = measure(
             api, url, options.runs, connection, CaptureQueriesContext
         )
+    # The public read API: the largest programme made public (once; its switch
+    # is in the history like any other), read without a token.
+    from pijlers.models import Programma
+    from pijlers.services import programma_set_public
+
+    largest = Programma.objects.get(pk=biggest["programma_id"])
+    if not largest.openbaar:
+        programma_set_public(
+            programma=largest, openbaar=True, user=system_user(), reason="Benchmark"
+        )
+    settings.API_PUBLIC_RATE_LIMIT = 10**6  # measuring, not limiting
+    results["public API: actions list (100 a page)"] = measure(
+        Client(),
+        f"/api/v1/openbaar/acties?programma={largest.pk}",
+        options.runs,
+        connection,
+        CaptureQueriesContext,
+    )
     results["evaluation PDF (concept)"] = measure(
         client,
         f"/evaluaties/{evaluatie.pk}/pdf/",
