@@ -44,6 +44,7 @@ class RoleMappingOIDCBackend(OIDCAuthenticationBackend):
         token, whose signature has been checked by now.
         """
         userinfo = super().get_userinfo(access_token, id_token, payload)
+        payload = payload or {}  # none for an API call's access token alone
         if payload.get("sub") and userinfo.get("sub") not in (None, payload["sub"]):
             # OpenID Connect Core 5.3.2: the userinfo must be about the same person.
             raise SuspiciousOperation("userinfo sub differs from the ID token's")
