@@ -135,6 +135,10 @@ ROOT_URLCONF = "actieprogramma.urls"
 # The API (/api/v1/, api/): personal tokens only, JSON in and out, problem
 # details for errors, cursor pages, a rate limit per token in the cache.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600)  # requests per minute per token
+# The public read API (/api/v1/openbaar/): calls a minute per client address, and
+# how long a cache may keep an answer (seconds).
+API_PUBLIC_RATE_LIMIT = env_int("API_PUBLIC_RATE_LIMIT", 120)
+API_PUBLIC_MAX_AGE = env_int("API_PUBLIC_MAX_AGE", 60)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
@@ -558,6 +562,10 @@ OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
 OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", True)
 OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
 OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM", "groups")
+# The API takes the provider's access tokens too (api.authentication): how long
+# the provider's answer for one token is kept (seconds), and how long to wait.
+OIDC_BEARER_CACHE = env_int("OIDC_BEARER_CACHE", 60)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 5)
 # claim value:role pairs, e.g. "ap-beleid:beleidsmedewerker,ap-coord:coordinator";
 # split at the last colon, so claim values may contain colons themselves.
 OIDC_ROLE_MAP = {}

@@ -8,8 +8,6 @@ public programme are served from the programme's public page instead
 (``actieprogramma.public_views``), never from here.
 """
 
-import base64
-
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
@@ -18,6 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 
+from basis.uploads import repr_digest
 from basis.views import ServiceFormView, breadcrumbs
 
 from . import services
@@ -39,9 +38,7 @@ def document_response(document: Document) -> FileResponse:
     )
     # Always a download (Content-Disposition: attachment, and the site's
     # nosniff and CSP headers), never rendered in the application's origin.
-    response["Repr-Digest"] = (
-        f"sha-256=:{base64.b64encode(bytes.fromhex(document.sha256)).decode()}:"
-    )
+    response["Repr-Digest"] = repr_digest(document.sha256)
     return response
 
 

@@ -14,7 +14,9 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": (
                 "Een persoonlijk API-token (apt_…), aan te maken op "
-                "/account/api-tokens/ of met `manage.py create_api_token`."
+                "/account/api-tokens/ of met `manage.py create_api_token`; of, "
+                "als eenmalige aanmelding (OIDC) is ingesteld, een access token "
+                "van de inlogdienst."
             ),
         }
 
@@ -25,6 +27,17 @@ class AutoSchema(openapi.AutoSchema):
 
     def get_description(self):
         return ""
+
+    def _get_request_body(self, direction="request"):
+        # A removal that asks a reason (koppelingen) carries a body, which the
+        # generator leaves out for DELETE by default.
+        if self.method != "DELETE":
+            return super()._get_request_body(direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = "DELETE"
 
 
 def dutch_parameters(result, generator, request, public):

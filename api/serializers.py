@@ -18,7 +18,7 @@ from acties.constants import (
     UITBUITING_CHOICES,
     ActieStatus,
 )
-from acties.exchange import ACTIE_VELDEN, FLAGS, Soort
+from acties.exchange import ACTIE_VELDEN, FLAGS, Soort, open_data_velden
 from acties.models import (
     Indicator,
     Meting,
@@ -29,6 +29,7 @@ from acties.models import (
     Vergadering,
     Voortgangsupdate,
 )
+from acties.opendata import settlement_note
 from evaluatie.models import Tussenevaluatie
 from pijlers.models import Actielijn, Pijler, Programma
 
@@ -171,8 +172,11 @@ def _exchange_field(veld) -> serializers.Field:
 
 
 class _ExchangeFields(serializers.SerializerMetaclass):
+    """Adds a field per exchange field: all of them, or the class's
+    ``exchange_fields`` (the public ones for the public API)."""
+
     def __new__(mcs, name, bases, attrs):
-        for veld in ACTIE_VELDEN:
+        for veld in attrs.get("exchange_fields", ACTIE_VELDEN):
             attrs.setdefault(veld.key, _exchange_field(veld))
         return super().__new__(mcs, name, bases, attrs)
 
@@ -417,8 +421,165 @@ KoppelingNieuw = _write_serializer(
 )
 
 
+# --- what a change (PATCH) of a record may carry -----------------------------------
+
+
+def _change_serializer(model_, fields_):
+    """The request of a ``PATCH`` of ``model_``: the fields that may change
+    (never the record it hangs under) and a reason; the page's form checks
+    them again, uniqueness included, against the record as it is."""
+
+    class Meta:
+        model = model_
+        fields = [*fields_, "reden"]
+        validators = []
+        extra_kwargs = {name: {"validators": []} for name in fields_}
+
+    return type(
+        f"{model_.__name__}Wijziging",
+        (StrictJSON, serializers.ModelSerializer),
+        {
+            "Meta": Meta,
+            "__module__": __name__,
+            "reden": serializers.CharField(
+                required=False,
+                allow_blank=True,
+                max_length=1000,
+                help_text=_("reden van de wijziging, voor de historie"),
+            ),
+        },
+    )
+
+
+ProgrammaWijziging = _change_serializer(Programma, ProgrammaNieuw.Meta.fields)
+PijlerWijziging = _change_serializer(Pijler, ["volgorde", "naam", "omschrijving"])
+
+
+class ActielijnWijziging(
+    _change_serializer(Actielijn, ["nummer", "naam", "omschrijving"])
+):
+    pijlers = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Pijler.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Actielijn
+        fields = ["nummer", "naam", "omschrijving", "pijlers", "reden"]
+        validators = []
+        extra_kwargs = {
+            name: {"validators": []} for name in ["nummer", "naam", "omschrijving"]
+        }
+
+
+OrganisatieWijziging = _change_serializer(Organisatie, ["naam", "afkorting", "soort"])
+IndicatorWijziging = _change_serializer(
+    Indicator,
+    ["naam", "eenheid", "nulwaarde", "nulwaarde_datum", "streefwaarde",
+     "streefdatum"],
+)  # fmt: skip
+MetingWijziging = _change_serializer(
+    Meting, ["datum", "waarde", "toelichting", "toelichting_openbaar"]
+)
+
+
+class Ontkoppeling(StrictJSON, serializers.Serializer):
+    """What removing a link carries: why, as the page asks."""
+
+    reden = serializers.CharField(
+        max_length=1000, help_text=_("waarom de koppeling wordt verwijderd")
+    )
+
+
 class MetingLijstSerializer(serializers.ModelSerializer):
     class Meta:
         model = Meting
         fields = ["id", "indicator", "datum", "waarde", "toelichting",
                   "toelichting_openbaar"]  # fmt: skip
+
+
+# --- the public API: what the programme's public page and open data show ----------
+
+
+class PubliekProgrammaSerializer(ProgrammaSerializer):
+    class Meta(ProgrammaSerializer.Meta):
+        fields = [f for f in ProgrammaSerializer.Meta.fields if f != "openbaar"]
+
+
+class PubliekActieSerializer(serializers.Serializer, metaclass=_ExchangeFields):
+    """An action as the public open data describes it: no budget, no ids of
+    organisations or mandates (the public links are ``koppelingen``)."""
+
+    exchange_fields = open_data_velden(intern=False)
+
+    id = serializers.IntegerField(read_only=True)
+    sleutel = serializers.SerializerMethodField()
+    programma = serializers.IntegerField(source="programma_id", read_only=True)
+    actielijn_id = serializers.IntegerField(read_only=True)
+    te_laat = serializers.BooleanField(read_only=True)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_sleutel(self, obj) -> str:
+        return f"{obj.programma.slug}/actie/{obj.code}"
+
+
+class _PublicNote:
+    """A note is shown only where it is marked public."""
+
+    def get_toelichting(self, obj) -> str:
+        return obj.toelichting if obj.toelichting_openbaar else ""
+
+
+class PubliekMetingSerializer(_PublicNote, serializers.ModelSerializer):
+    toelichting = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meting
+        fields = ["id", "datum", "waarde", "toelichting"]
+
+
+class PubliekIndicatorSerializer(IndicatorSerializer):
+    metingen = PubliekMetingSerializer(many=True, read_only=True)
+
+
+class PubliekRaadsopdrachtSerializer(_Sleutel, serializers.ModelSerializer):
+    """A mandate as the public register shows it: its settlement text once
+    the council's register says it is settled, not an officer's proposal."""
+
+    kop = serializers.CharField(read_only=True)
+    te_laat = serializers.BooleanField(read_only=True)
+    onderdeel_van = serializers.SerializerMethodField(
+        help_text=_("het nummer van de opdracht waar deze toezegging bij hoort")
+    )
+    afdoening_toelichting = serializers.SerializerMethodField()
+    actie_ids = serializers.SerializerMethodField(
+        help_text=_("de acties van openbare programma's die hieraan werken")
+    )
+
+    class Meta:
+        model = Raadsopdracht
+        fields = ["id", "sleutel", "soort", "nummer", "kop", "titel", "tekst",
+                  "indieners", "fractie", "onderdeel_van", "datum_aangenomen",
+                  "vergadering", "bron", "ris_nummer", "programma",
+                  "programmaoverstijgend", "status", "deadline",
+                  "deadline_toelichting", "afdoening_toelichting", "afgedaan_op",
+                  "afdoeningsdocument", "te_laat", "actie_ids"]  # fmt: skip
+
+    def get_sleutel(self, obj) -> str:
+        return f"raadsopdracht/{obj.nummer}"
+
+    def get_onderdeel_van(self, obj) -> str:
+        return obj.hoofdopdracht.nummer if obj.hoofdopdracht else ""
+
+    def get_afdoening_toelichting(self, obj) -> str:
+        return settlement_note(obj, intern=False)
+
+    def get_actie_ids(self, obj) -> list[int]:
+        return sorted(a.pk for a in obj.publieke_acties)
+
+
+class PubliekKoppelingSerializer(_PublicNote, serializers.ModelSerializer):
+    toelichting = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RaadsopdrachtActie
+        fields = ["id", "raadsopdracht", "actie", "toelichting"]

@@ -2,11 +2,12 @@
 Dutch nouns, no trailing slashes, JSON, ``API-Version`` on every response,
 errors as problem details, cursor pagination, filters as on the lists."""
 
-import base64
+import copy
 import datetime
 import io
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -29,6 +30,7 @@ from acties.forms import (
     AfdoeningVoorstelForm,
     IndicatorForm,
     MetingForm,
+    OntkoppelForm,
     OpmerkingForm,
     OrganisatieForm,
     RaadsopdrachtForm,
@@ -54,6 +56,7 @@ from acties.permissions import (
 )
 from acties.snapshot import compare, end_of_day, programma_state, snapshot_at
 from basis.exchange import plain
+from basis.uploads import repr_digest
 from beveiliging.models import ApiToken
 from beveiliging.security_log import security_event
 from evaluatie import services as evaluatie_services
@@ -64,6 +67,7 @@ from pijlers.forms import ActielijnForm, PijlerForm, ProgrammaForm
 from pijlers.models import Actielijn, Pijler, Programma
 
 from . import serializers as s
+from .authentication import OidcBearer
 from .constants import API_VERSION
 from .filters import ApiActieFilterSet, ApiRaadsopdrachtFilterSet, FilterBackend
 from .problems import PROBLEM_JSON, Conflict
@@ -117,7 +121,7 @@ class ApiViewMixin:
         # The request's transaction (basis.transactions) runs the view again
         # after a deadlock: the body is read from memory each time, not from
         # the stream the first attempt used up.
-        if request.method in ("POST", "PATCH", "PUT"):
+        if request.method in ("POST", "PATCH", "PUT", "DELETE"):
             request._stream = io.BytesIO(request.body)
         return super().initialize_request(request, *args, **kwargs)
 
@@ -130,7 +134,7 @@ class ApiViewMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         response["API-Version"] = API_VERSION
         token = getattr(request, "auth", None)
-        if isinstance(token, ApiToken):
+        if isinstance(token, (ApiToken, OidcBearer)):
             security_event(
                 request._request,
                 "api_call",
@@ -235,6 +239,71 @@ class FormCreateMixin:
         return _with_etag(response, record)
 
 
+def _plain_refs(value):
+    """Records as their ids, as a browser's form sends them."""
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, (list, tuple)):
+        return [_plain_refs(v) for v in value]
+    return value
+
+
+class FormUpdateMixin:
+    """``PATCH`` of a record: the page's (or the admin's) form of the record
+    as it is, with the fields sent on top, then the service (``update_record``)
+    with only the fields sent that differ, under ``If-Match`` (428 without,
+    412 when stale). ``reden`` goes into the history; without it the history
+    names the fields changed."""
+
+    update_request = None
+
+    def update_record(self, current, values: dict, user, reason: str):
+        raise NotImplementedError
+
+    def partial_update(self, request, *args, **kwargs):
+        given = self.update_request(data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        data = {k: _plain_refs(v) for k, v in given.validated_data.items()}
+        write_form = self.create_form
+        sent = {write_form.form_name(name) for name in data if name != "reden"}
+
+        def write(current):
+            # A copy for the form: a model form's validation sets the values on
+            # its instance, and the service must see the record as it is.
+            form = write_form.bound(copy.copy(current), data)
+            write_form.check(form)
+            fields = [f for f in form.changed_data if f in sent]
+            if not fields:
+                return current
+            labels = ", ".join(str(form.fields[f].label) for f in fields)
+            reason = (data.get("reden") or "").strip() or _(
+                "Gewijzigd via de API: %s"
+            ) % labels
+            values = {f: form.cleaned_data[f] for f in fields}
+            return self.update_record(current, values, request.user, reason)
+
+        model = self.get_queryset().model
+        locked_update(model, self.kwargs["pk"], request, write, tag_of=self.tag_of)
+        record = self.get_queryset().get(pk=self.kwargs["pk"])
+        return _with_etag(Response(self.get_serializer(record).data), record)
+
+
+class RecordViewSet(
+    ApiViewMixin, DetailEtagMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet
+):
+    """A resource read by list and id, with its ETag and its history."""
+
+
+class CreatableViewSet(FormCreateMixin, RecordViewSet):
+    """That, and ``POST`` on the list through the page's form and service."""
+
+
+class ChangeableViewSet(FormUpdateMixin, mixins.UpdateModelMixin, CreatableViewSet):
+    """That, and ``PATCH`` of a record (``FormUpdateMixin``)."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
 def _creatable(model_name: str, serializer, request_serializer):
     return extend_schema_view(
         list=extend_schema(
@@ -249,6 +318,35 @@ def _creatable(model_name: str, serializer, request_serializer):
             summary=_("Een record toevoegen aan %s") % model_name,
             request=request_serializer,
             responses={201: serializer, **WRITE_ERRORS},
+        ),
+    )
+
+
+def _changeable(model_name: str, serializer, request_serializer, change_serializer):
+    return extend_schema_view(
+        list=extend_schema(
+            summary=_("Lijst van %s") % model_name,
+            responses={200: serializer(many=True), **READ_ERRORS},
+        ),
+        retrieve=extend_schema(
+            summary=_("Eén record uit %s") % model_name,
+            responses={200: serializer, **READ_ERRORS},
+        ),
+        create=extend_schema(
+            summary=_("Een record toevoegen aan %s") % model_name,
+            request=request_serializer,
+            responses={201: serializer, **WRITE_ERRORS},
+        ),
+        partial_update=extend_schema(
+            summary=_("Een record uit %s wijzigen") % model_name,
+            description=_(
+                "Schrijft alleen de meegestuurde velden die anders zijn. Vraagt "
+                "If-Match met de ETag van de gelezen versie (428 zonder, 412 als "
+                "die verouderd is)."
+            ),
+            parameters=[IF_MATCH],
+            request=change_serializer,
+            responses={200: serializer, **WRITE_ERRORS},
         ),
     )
 
@@ -363,19 +461,22 @@ def _causes(causes) -> list[dict]:
     return [{"op": c.when, "door": c.user, "reden": c.reason} for c in causes]
 
 
-@_creatable("programma's", s.ProgrammaSerializer, s.ProgrammaNieuw)
-class ProgrammaViewSet(
-    ApiViewMixin,
-    DetailEtagMixin,
-    HistoryMixin,
-    FormCreateMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
+@_changeable(
+    "programma's", s.ProgrammaSerializer, s.ProgrammaNieuw, s.ProgrammaWijziging
+)
+class ProgrammaViewSet(ChangeableViewSet):
     queryset = Programma.objects.all()
     serializer_class = s.ProgrammaSerializer
     filterset_fields = ["slug"]
     create_request = s.ProgrammaNieuw
     create_form = FormWrite(ProgrammaForm)
+
+    update_request = s.ProgrammaWijziging
+
+    def update_record(self, current, values, user, reason):
+        return pijler_services.programma_update(
+            programma=current, user=user, reason=reason, **values
+        )
 
     def create_record(self, form, parent, user):
         return pijler_services.programma_create(
@@ -479,19 +580,25 @@ class ProgrammaViewSet(
         )
 
 
-@_creatable("pijlers", s.PijlerSerializer, s.PijlerNieuw)
-class PijlerViewSet(
-    ApiViewMixin,
-    DetailEtagMixin,
-    HistoryMixin,
-    FormCreateMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
+@_changeable(
+    "pijlers",
+    s.PijlerSerializer,
+    s.PijlerNieuw,
+    s.PijlerWijziging,
+)
+class PijlerViewSet(ChangeableViewSet):
     queryset = Pijler.objects.select_related("programma")
     serializer_class = s.PijlerSerializer
     filterset_fields = ["programma"]
     create_request = s.PijlerNieuw
     create_form = FormWrite(PijlerForm)
+
+    update_request = s.PijlerWijziging
+
+    def update_record(self, current, values, user, reason):
+        return pijler_services.pijler_update(
+            pijler=current, user=user, reason=reason, **values
+        )
 
     def create_record(self, form, parent, user):
         return pijler_services.pijler_create(
@@ -499,19 +606,22 @@ class PijlerViewSet(
         )
 
 
-@_creatable("actielijnen", s.ActielijnSerializer, s.ActielijnNieuw)
-class ActielijnViewSet(
-    ApiViewMixin,
-    DetailEtagMixin,
-    HistoryMixin,
-    FormCreateMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
+@_changeable(
+    "actielijnen", s.ActielijnSerializer, s.ActielijnNieuw, s.ActielijnWijziging
+)
+class ActielijnViewSet(ChangeableViewSet):
     queryset = Actielijn.objects.select_related("programma").prefetch_related("pijlers")
     serializer_class = s.ActielijnSerializer
     filterset_fields = ["programma"]
     create_request = s.ActielijnNieuw
     create_form = FormWrite(ActielijnForm)
+
+    update_request = s.ActielijnWijziging
+
+    def update_record(self, current, values, user, reason):
+        return pijler_services.actielijn_update(
+            actielijn=current, user=user, reason=reason, **values
+        )
 
     def create_record(self, form, parent, user):
         return pijler_services.actielijn_create(
@@ -519,19 +629,22 @@ class ActielijnViewSet(
         )
 
 
-@_creatable("organisaties", s.OrganisatieSerializer, s.OrganisatieNieuw)
-class OrganisatieViewSet(
-    ApiViewMixin,
-    DetailEtagMixin,
-    HistoryMixin,
-    FormCreateMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
+@_changeable(
+    "organisaties", s.OrganisatieSerializer, s.OrganisatieNieuw, s.OrganisatieWijziging
+)
+class OrganisatieViewSet(ChangeableViewSet):
     queryset = Organisatie.objects.all()
     serializer_class = s.OrganisatieSerializer
     filterset_fields = ["soort"]
     create_request = s.OrganisatieNieuw
     create_form = FormWrite(OrganisatieForm)
+
+    update_request = s.OrganisatieWijziging
+
+    def update_record(self, current, values, user, reason):
+        return acties_services.organisatie_update(
+            organisatie=current, user=user, reason=reason, **values
+        )
 
     def create_record(self, form, parent, user):
         return acties_services.organisatie_create(
@@ -647,13 +760,7 @@ class ActieViewSet(
 
 
 @_creatable("voortgangsupdates", s.VoortgangsupdateSerializer, s.VoortgangsupdateNieuw)
-class VoortgangsupdateViewSet(
-    ApiViewMixin,
-    DetailEtagMixin,
-    HistoryMixin,
-    FormCreateMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
+class VoortgangsupdateViewSet(CreatableViewSet):
     queryset = Voortgangsupdate.objects.select_related("auteur")
     serializer_class = s.VoortgangsupdateSerializer
     filterset_fields = ["actie"]
@@ -670,14 +777,10 @@ class VoortgangsupdateViewSet(
         )
 
 
-@_creatable("indicatoren", s.IndicatorSerializer, s.IndicatorNieuw)
-class IndicatorViewSet(
-    ApiViewMixin,
-    DetailEtagMixin,
-    HistoryMixin,
-    FormCreateMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
+@_changeable(
+    "indicatoren", s.IndicatorSerializer, s.IndicatorNieuw, s.IndicatorWijziging
+)
+class IndicatorViewSet(ChangeableViewSet):
     queryset = Indicator.objects.select_related("actie__programma").prefetch_related(
         "metingen"
     )
@@ -686,6 +789,13 @@ class IndicatorViewSet(
     create_request = s.IndicatorNieuw
     create_form = FormWrite(IndicatorForm)
     parent = ("actie", Actie)
+
+    update_request = s.IndicatorWijziging
+
+    def update_record(self, current, values, user, reason):
+        return acties_services.indicator_update(
+            indicator=current, user=user, reason=reason, **values
+        )
 
     def create_record(self, form, parent, user):
         return acties_services.indicator_create(
@@ -696,20 +806,26 @@ class IndicatorViewSet(
         )
 
 
-@_creatable("metingen", s.MetingLijstSerializer, s.MetingNieuw)
-class MetingViewSet(
-    ApiViewMixin,
-    DetailEtagMixin,
-    HistoryMixin,
-    FormCreateMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
+@_changeable(
+    "metingen",
+    s.MetingLijstSerializer,
+    s.MetingNieuw,
+    s.MetingWijziging,
+)
+class MetingViewSet(ChangeableViewSet):
     queryset = Meting.objects.all()
     serializer_class = s.MetingLijstSerializer
     filterset_fields = ["indicator"]
     create_request = s.MetingNieuw
     create_form = FormWrite(MetingForm)
     parent = ("indicator", Indicator)
+
+    update_request = s.MetingWijziging
+
+    def update_record(self, current, values, user, reason):
+        return acties_services.meting_update(
+            meting=current, user=user, reason=reason, **values
+        )
 
     def create_record(self, form, parent, user):
         return acties_services.meting_create(
@@ -955,28 +1071,52 @@ class RaadsopdrachtViewSet(
     )
 
 
+UNLINK = FormWrite(OntkoppelForm)
+
+
 @_creatable("koppelingen", s.KoppelingSerializer, s.KoppelingNieuw)
-class KoppelingViewSet(
-    ApiViewMixin,
-    DetailEtagMixin,
-    HistoryMixin,
-    FormCreateMixin,
-    viewsets.ReadOnlyModelViewSet,
-):
+class KoppelingViewSet(CreatableViewSet):
     queryset = RaadsopdrachtActie.objects.all()
     serializer_class = s.KoppelingSerializer
     filterset_fields = ["raadsopdracht", "actie"]
     create_request = s.KoppelingNieuw
     create_form = FormWrite(KoppelingApiForm)
 
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
     def create_record(self, form, parent, user):
         return acties_services.raadsopdracht_actie_link(user=user, **form.cleaned_data)
 
+    @extend_schema(
+        summary=_("Een koppeling verwijderen"),
+        description=_(
+            "Met een reden, zoals op de pagina; de historie bewaart de koppeling. "
+            "Vraagt If-Match met de ETag van de gelezen versie (428 zonder, 412 "
+            "als die verouderd is)."
+        ),
+        parameters=[IF_MATCH],
+        request=s.Ontkoppeling,
+        responses={204: None, **WRITE_ERRORS},
+    )
+    def destroy(self, request, *args, **kwargs):
+        given = s.Ontkoppeling(data=request.data)
+        given.is_valid(raise_exception=True)
+        form = UNLINK.bound(None, given.validated_data)
+        UNLINK.check(form)
+
+        def write(current):
+            acties_services.raadsopdracht_actie_unlink(
+                koppeling=current, user=request.user, reason=form.cleaned_data["reden"]
+            )
+
+        locked_update(
+            RaadsopdrachtActie, self.kwargs["pk"], request, write, tag_of=self.tag_of
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 @_read_only("vergaderingen", s.VergaderingSerializer)
-class VergaderingViewSet(
-    ApiViewMixin, DetailEtagMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet
-):
+class VergaderingViewSet(RecordViewSet):
     queryset = Vergadering.objects.all()
     serializer_class = s.VergaderingSerializer
     filterset_fields = ["soort", "datum"]
@@ -1003,9 +1143,7 @@ class StoredFileChanged(exceptions.APIException):
 
 
 @_read_only("evaluaties", s.EvaluatieSerializer)
-class EvaluatieViewSet(
-    ApiViewMixin, DetailEtagMixin, HistoryMixin, viewsets.ReadOnlyModelViewSet
-):
+class EvaluatieViewSet(RecordViewSet):
     queryset = Tussenevaluatie.objects.all()
     serializer_class = s.EvaluatieSerializer
     filterset_fields = ["programma", "status"]
@@ -1043,12 +1181,8 @@ class EvaluatieViewSet(
         response["Content-Disposition"] = (
             f'attachment; filename="tussenevaluatie-{evaluatie.pk}.pdf"'
         )
-        response["Repr-Digest"] = f"sha-256=:{_b64(evaluatie.pdf_sha256)}:"
+        response["Repr-Digest"] = repr_digest(evaluatie.pdf_sha256)
         return response
-
-
-def _b64(hexdigest: str) -> str:
-    return base64.b64encode(bytes.fromhex(hexdigest)).decode()
 
 
 class OpmerkingCreateSerializer(s.StrictJSON, serializers.Serializer):

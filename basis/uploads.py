@@ -13,6 +13,7 @@ their OpenDocument counterparts). Refused: everything else, including the
 legacy binary formats and macro-enabled documents, which can carry code.
 """
 
+import base64
 import dataclasses
 import hashlib
 import io
@@ -173,3 +174,9 @@ def check_upload(upload, *, max_bytes: int) -> Checked:
         name=name,
         sha256=hashlib.sha256(content).hexdigest(),
     )
+
+
+def repr_digest(sha256_hex: str) -> str:
+    """The ``Repr-Digest`` header (RFC 9530) of a stored file whose SHA-256 is
+    known: a client checks what it received against it."""
+    return f"sha-256=:{base64.b64encode(bytes.fromhex(sha256_hex)).decode()}:"

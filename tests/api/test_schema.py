@@ -22,6 +22,9 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 
 from beveiliging.constants import Rol
+from historie.records import system_user
+from pijlers.models import Programma
+from pijlers.services import programma_set_public
 from tests.api.conftest import token_for
 from tests.factories import UserFactory
 
@@ -42,7 +45,7 @@ CONFIG = schemathesis.Config.from_dict(
     {
         "operations": [
             {
-                "include-method": ["POST", "PATCH"],
+                "include-method": ["POST", "PATCH", "DELETE"],
                 "checks": {
                     "positive_data_acceptance": {
                         "expected-statuses": [
@@ -89,6 +92,11 @@ def bearers(db):
     """The demo programme to read and write, and a read-write token of each
     role (each case is sent once per role)."""
     call_command("load_programme", "--demo", stdout=io.StringIO())
+    # Public, so that the public read API has a programme to answer with.
+    for programma in Programma.objects.all():
+        programma_set_public(
+            programma=programma, openbaar=True, user=system_user(), reason="Test"
+        )
     return [
         f"Bearer {token_for(UserFactory(role=role))}"
         for role in (Rol.BELEIDSMEDEWERKER, Rol.GRIFFIE, Rol.COORDINATOR)
@@ -105,6 +113,32 @@ def bearers(db):
 def test_every_operation_keeps_to_the_document(case, bearers):
     for bearer in bearers:
         case.call_and_validate(headers={"Authorization": bearer})
+
+
+# The public read API alone: a document of its paths only.
+PUBLIC_DOCUMENT = {
+    **copy.deepcopy(DOCUMENT),
+    "paths": {
+        path: operations
+        for path, operations in copy.deepcopy(DOCUMENT)["paths"].items()
+        if path.startswith("/api/v1/openbaar/")
+    },
+}
+public = schemathesis.openapi.from_dict(PUBLIC_DOCUMENT, config=CONFIG)
+public.app = schema.app
+
+
+@public.parametrize()
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+)
+def test_the_public_operations_keep_to_the_document_without_a_token(case, bearers):
+    """The public read API (no security in the document) called as the public
+    calls it: without any token."""
+    case.call_and_validate()
 
 
 # The chained test's token: schemathesis's auth provider, so that its check of

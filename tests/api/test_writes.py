@@ -155,3 +155,126 @@ def test_a_conditional_read_gives_304(beleidsmedewerker):
     _body, tag = read(api, actie)
     response = api.get(f"/api/v1/acties/{actie.pk}", HTTP_IF_NONE_MATCH=tag)
     assert response.status_code == 304
+
+
+# --- the records of the structure: PATCH ------------------------------------------
+
+
+def structure(actie) -> dict:
+    """(resource, record, a change, the field and value the record then has)."""
+    from acties.models import Meting
+    from historie.records import save_with_history, system_user
+    from tests.factories import IndicatorFactory, PijlerFactory
+
+    pijler = PijlerFactory(programma=actie.programma, volgorde=7)
+    indicator = IndicatorFactory(actie=actie, naam="Meldingen")
+    meting = save_with_history(
+        Meting(indicator=indicator, datum="2026-01-01", waarde=5),
+        user=system_user(),
+        reason="Testgegevens",
+    )
+    return {
+        "programmas": (actie.programma, {"titel": "Nieuwe titel"}),
+        "pijlers": (pijler, {"naam": "Voorkomen"}),
+        "actielijnen": (
+            actie.actielijn,
+            {"naam": "Signaleren", "pijlers": [pijler.pk]},
+        ),
+        "organisaties": (OrganisatieFactory(naam="Oud"), {"afkorting": "PDH"}),
+        "indicatoren": (indicator, {"streefwaarde": "40.00"}),
+        "metingen": (meting, {"waarde": "7.00", "toelichting": "Na de campagne"}),
+    }
+
+
+@pytest.mark.parametrize(
+    "resource",
+    ["programmas", "pijlers", "actielijnen", "organisaties", "indicatoren", "metingen"],
+)
+def test_a_record_of_the_structure_changes_with_if_match_and_history(
+    coordinator, resource
+):
+    record, change = structure(ActieFactory())[resource]
+    url = f"/api/v1/{resource}/{record.pk}"
+    api = client_for(coordinator)
+    tag = api.get(url)["ETag"]
+    before = record.history.count()
+
+    assert api.patch(url, change, format="json").status_code == 428
+    stale = api.patch(url, change, format="json", HTTP_IF_MATCH='"oud"')
+    assert stale.status_code == 412
+    assert record.history.count() == before
+
+    response = api.patch(
+        url, {**change, "reden": "Afgesproken in het overleg"}, format="json",
+        HTTP_IF_MATCH=tag,
+    )  # fmt: skip
+    assert response.status_code == 200, response.content
+    for name, value in change.items():
+        assert response.json()[name] == value, name
+    assert response["ETag"] != tag
+    latest = type(record).objects.get(pk=record.pk).history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        coordinator, "Afgesproken in het overleg",
+    )  # fmt: skip
+    # The same change again changes nothing: no new history.
+    count = record.history.count()
+    again = api.patch(url, change, format="json", HTTP_IF_MATCH=response["ETag"])
+    assert again.status_code == 200
+    assert record.history.count() == count
+
+
+def test_a_structure_change_keeps_the_forms_rules(coordinator):
+    actie = ActieFactory()
+    pijler = structure(actie)["pijlers"][0]
+    other = ActieFactory()
+    api = client_for(coordinator)
+    url = f"/api/v1/pijlers/{pijler.pk}"
+    tag = api.get(url)["ETag"]
+    for body, field in (
+        ({"naam": "Cliënt met BSN 123456782."}, "naam"),
+        ({"programma": other.programma_id}, "programma"),  # it stays where it is
+        ({"naam": "x" * 300}, "naam"),
+        ({"volgorde": "7"}, "volgorde"),
+    ):
+        response = api.patch(url, body, format="json", HTTP_IF_MATCH=tag)
+        assert response.status_code == 400, body
+        assert field in {p["name"] for p in response.json()["invalidParams"]}, body
+    assert api.get(url)["ETag"] == tag
+    # Without a reason the history names the fields changed.
+    response = api.patch(url, {"naam": "Opsporen"}, format="json", HTTP_IF_MATCH=tag)
+    assert response.status_code == 200
+    assert pijler.history.first().history_change_reason == "Gewijzigd via de API: Naam"
+
+
+def test_removing_a_link_asks_a_reason_and_the_current_version(beleidsmedewerker):
+    from acties.models import RaadsopdrachtActie
+    from tests.factories import RaadsopdrachtActieFactory
+
+    actie = ActieFactory()
+    koppeling = RaadsopdrachtActieFactory(
+        raadsopdracht=RaadsopdrachtFactory(programma=actie.programma), actie=actie
+    )
+    url = f"/api/v1/koppelingen/{koppeling.pk}"
+    api = client_for(beleidsmedewerker)
+    tag = api.get(url)["ETag"]
+    refused = [
+        api.delete(url, {"reden": "Past niet."}, format="json").status_code,
+        api.delete(url, {"reden": "Past niet."}, format="json",
+                   HTTP_IF_MATCH='"oud"').status_code,
+        api.delete(url, {}, format="json", HTTP_IF_MATCH=tag).status_code,
+        api.delete(url, {"reden": "BSN 123456782"}, format="json",
+                   HTTP_IF_MATCH=tag).status_code,
+    ]  # fmt: skip
+    assert refused == [428, 412, 400, 400]
+    assert RaadsopdrachtActie.objects.filter(pk=koppeling.pk).exists()
+
+    response = api.delete(
+        url, {"reden": "Past niet bij deze motie."}, format="json", HTTP_IF_MATCH=tag
+    )
+    assert (response.status_code, response.content) == (204, b"")
+    assert not RaadsopdrachtActie.objects.filter(pk=koppeling.pk).exists()
+    gone = RaadsopdrachtActie.history.filter(id=koppeling.pk).first()
+    assert (gone.history_type, gone.history_change_reason, gone.history_user) == (
+        "-", "Past niet bij deze motie.", beleidsmedewerker,
+    )  # fmt: skip
+    assert api.get(url).status_code == 404
