@@ -4,8 +4,9 @@
 
 Each page is requested through Django's test client in this process (the
 whole middleware stack, view and template: what a server spends, without the
-network), once to warm up and then ``--runs`` times. Beside them, the Django
-admin's changelist of actions on the same data is the baseline. ``bench.run``
+network), once to warm up and then ``--runs`` times. Beside them, the floor
+(``bench.floor``: a plain ListView of 50 actions) is the baseline, and the
+Django admin's changelist of actions is measured too. ``bench.run``
 calls this for each scale and writes docs/performance.md.
 """
 
@@ -15,6 +16,8 @@ import json
 import os
 import statistics
 import time
+
+FLOOR = "floor: a plain ListView of 50 actions"
 
 
 def measure(client, url, runs, connection, capture, before=None):
@@ -64,6 +67,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     options = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
+    # The floor (bench.floor) beside the application's pages.
+    from django.urls import clear_url_caches
+
+    settings.ROOT_URLCONF = "bench.floor"
+    clear_url_caches()
 
     user_model = get_user_model()
     user = user_model.objects.filter(username="bench").first() or (
@@ -93,6 +101,7 @@ def main() -> None:
     )
     export_filter = f"programma={biggest['programma_id']}"
     pages = [
+        (FLOOR, "/bench/vloer/"),
         ("dashboard", "/"),
         ("actions list", "/acties/"),
         (
@@ -181,7 +190,7 @@ def main() -> None:
         connection,
         CaptureQueriesContext,
     )
-    results["admin changelist of actions (baseline)"] = measure(
+    results["admin changelist of actions"] = measure(
         client, "/admin/acties/actie/", options.runs, connection, CaptureQueriesContext
     )
     facts = {
