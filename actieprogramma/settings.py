@@ -276,6 +276,34 @@ STORAGES = {
     },
 }
 MEDIA_URL = "media/"
+# Uploaded documents and final evaluation PDFs (the "default" storage): local
+# disk under MEDIA_ROOT, or, with more than one application node, a store every
+# node reaches (docs/operations.md). DOCUMENT_STORAGE=s3 puts them in an
+# S3-compatible bucket through django-storages (AWS S3, MinIO, Ceph, a Dutch
+# cloud's object store); files stay private and are served by the application
+# with its permission checks, never by a public bucket URL.
+DOCUMENT_STORAGE = env_str("DOCUMENT_STORAGE", "local")
+if DOCUMENT_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET", ""),
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("S3_REGION", "") or None,
+            "access_key": env_str("S3_ACCESS_KEY", ""),
+            "secret_key": env_str("S3_SECRET_KEY", ""),
+            "location": env_str("S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("DOCUMENT_STORAGE=s3 needs S3_BUCKET.")
+elif DOCUMENT_STORAGE != "local":
+    raise ImproperlyConfigured(
+        f"DOCUMENT_STORAGE is 'local' or 's3', not {DOCUMENT_STORAGE!r}."
+    )
 # Documents attached to actions and mandates: at most this many megabytes each.
 # Files are served by the application (with its permission checks), never
 # from MEDIA_URL by the web server.
@@ -387,14 +415,39 @@ SYSTEM_USERNAME = env_str("SYSTEM_USERNAME", "systeem")
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 120)
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1536)
 
-# Rendered page fragments (historie.cache) are keyed by the data's generation and
-# so never stale for recorded data; a per-process memory cache is enough.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+# The cache: rendered page fragments (historie.cache, keyed by the data's
+# generation, so never stale for recorded data), the API's rate limits, the
+# answers of the identity provider for access tokens. One machine: a memory
+# cache per process is enough. More than one (docs/operations.md): CACHE_URL
+# names a Redis that every node shares (redis://host:6379/1), so that a rate
+# limit is one count for the whole installation; sessions then read from it
+# before the database. A Redis that is away is a cache miss, never an error
+# page (django-redis IGNORE_EXCEPTIONS): every value in it can be rebuilt.
+CACHE_URL = env_str("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "actieprogramma"),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
     }
-}
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Sessions stay in the database (every node reads them there, and they
+    # survive a Redis restart); the cache spares the query of each request.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 2000)},
+        }
+    }
 FRAGMENT_CACHE_SECONDS = env_int("FRAGMENT_CACHE_SECONDS", 300)
 
 # --- Security baseline (docs/security.md) -----------------------------------------
