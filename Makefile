@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve worker beat test install lint format migrations-check check clean bench bench-history bench-evaluation
+.PHONY: run serve worker beat test install lint format migrations-check check clean bench bench-history bench-evaluation cluster
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ check: lint migrations-check test
 ## bench-history and bench-evaluation time those on the database in DATABASE_URL.
 bench: install
 	$(BIN)/python -m bench.run
+
+## Two nodes behind nginx with PostgreSQL and Redis, under locust (docs/operations.md).
+cluster: install
+	$(BIN)/python scripts/cluster.py
 
 bench-history: install
 	$(BIN)/python -m bench.history
