@@ -61,6 +61,7 @@ def operations() -> list[dict]:
                     "method": method.upper(),
                     "path": path,
                     "summary": op.get("summary", ""),
+                    "public": "security" not in op,
                     "description": op.get("description", ""),
                     "parameters": [
                         {
