@@ -17,8 +17,10 @@ from acties import selectors
 from acties.models import Actie
 from acties.snapshot import compare, end_of_day, programma_state, snapshot_at
 from basis.charts import bar_chart
+from basis.dates import today
 from basis.export import csv_response
 from basis.views import RoleRequiredMixin, breadcrumbs
+from historie.cache import cached_fragment, fragment_key
 from historie.changes import ValueFormatter, build_entries, record_history
 from pijlers.models import Programma
 from pijlers.selectors import programma_list
@@ -47,7 +49,12 @@ class DashboardView(RoleRequiredMixin, TemplateView):
         context["programma"] = programma
         if programma is None:
             return context
-        data = selectors.dashboard(programma)
+        # The figures follow only the recorded data and the day (overdue is a
+        # matter of the date): kept per generation, as the action's page is.
+        data = cached_fragment(
+            fragment_key("dashboard", programma.pk, today().isoformat()),
+            lambda: {"data": selectors.dashboard(programma)},
+        )["data"]
         context["data"] = data
         context["chart_pijlers"] = bar_chart(
             title=_("Gemiddelde voortgang per pijler"),
