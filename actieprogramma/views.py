@@ -2,7 +2,6 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
@@ -20,7 +19,7 @@ from basis.charts import bar_chart
 from basis.dates import today
 from basis.export import csv_response
 from basis.views import RoleRequiredMixin, breadcrumbs
-from historie.cache import cached_fragment, fragment_key
+from historie.cache import CountedPaginator, cached_fragment, fragment_key
 from historie.changes import ValueFormatter, build_entries, record_history
 from pijlers.models import Programma
 from pijlers.selectors import programma_list
@@ -157,16 +156,18 @@ class HistorieView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = HistorieFilterForm(self.request.GET or None)
         log_filter = form.log_filter() if form.is_valid() else None
+        params = self.request.GET.copy()
+        params.pop("page", None)
         if form.is_bound and log_filter is None:
             page, entries = None, []
         else:
             log = change_log(log_filter or LogFilter())
-            page = Paginator(log, HISTORIE_PAGE_SIZE).get_page(
-                self.request.GET.get("page")
-            )
+            page = CountedPaginator(
+                log,
+                HISTORIE_PAGE_SIZE,
+                count_key=fragment_key("historie-count", params.urlencode()),
+            ).get_page(self.request.GET.get("page"))
             entries = change_entries(page.object_list)
-        params = self.request.GET.copy()
-        params.pop("page", None)
         return super().get_context_data(
             form=form,
             page_obj=page,

@@ -1,5 +1,6 @@
-"""The filter forms and the dashboard are kept per data generation: a second
-visit renders them from the cache, and any recorded change shows at once."""
+"""The filter forms, the dashboard and the history's total are kept per data
+generation: a second visit renders them from the cache, and any recorded
+change shows at once."""
 
 import pytest
 from django.db import connection
@@ -17,7 +18,7 @@ def queries(client, url) -> tuple[int, str]:
     return len(captured.captured_queries), response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/acties/", "/raadsopdrachten/", "/"])
+@pytest.mark.parametrize("url", ["/acties/", "/raadsopdrachten/", "/historie/", "/"])
 def test_a_second_visit_is_cheaper_and_a_change_shows_at_once(client, coordinator, url):
     actie = ActieFactory()
     client.force_login(coordinator)
