@@ -150,6 +150,7 @@ def main() -> None:
     api = Client(headers={"Authorization": f"Bearer {raw}"})
     for label, url in [
         ("API: actions list (100 a page)", "/api/v1/acties"),
+        ("API: actions list (25 a page, as the HTML list)", "/api/v1/acties?aantal=25"),
         (
             "API: actions list, two filters and a search",
             f"/api/v1/acties?programma={programma.pk}&actielijn={lijn.pk}"

@@ -23,6 +23,9 @@ from tests.api.conftest import client_for
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS = "redis://127.0.0.1:6379/14"
+# CI runs the suite on SQLite and on PostgreSQL at the same time against the
+# one Redis: each run keeps to keys of its own.
+PREFIX = f"test-{os.getpid()}"
 
 
 def effective(**env) -> list[str]:
@@ -76,7 +79,7 @@ def redis_cache(location: str) -> dict:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": location,
-            "KEY_PREFIX": "test",
+            "KEY_PREFIX": PREFIX,
             "OPTIONS": {
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": 1,
@@ -86,13 +89,19 @@ def redis_cache(location: str) -> dict:
     }
 
 
+def _forget(server) -> None:
+    for key in server.scan_iter(f"{PREFIX}:*"):
+        server.delete(key)
+
+
 @pytest.fixture
 def shared_redis():
-    redis.Redis.from_url(REDIS).flushdb()
+    server = redis.Redis.from_url(REDIS)
+    _forget(server)
     # Django's own setting_changed handler gives the new cache to the code.
     with override_settings(CACHES=redis_cache(REDIS)):
-        yield redis.Redis.from_url(REDIS)
-    redis.Redis.from_url(REDIS).flushdb()
+        yield server
+    _forget(server)
 
 
 @pytest.mark.django_db
@@ -107,7 +116,7 @@ def test_the_rate_limit_is_one_count_in_the_shared_redis(
     api = client_for(beleidsmedewerker, "read")
     codes = [api.get("/api/v1/programmas").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
-    keys = [k.decode() for k in shared_redis.keys("test:*throttle_token*")]
+    keys = [k.decode() for k in shared_redis.scan_iter(f"{PREFIX}:*throttle_token*")]
     assert len(keys) == 1
     # Another process (another node) reads the same count from Redis.
     result = subprocess.run(  # noqa: S603 - our own interpreter and code
