@@ -101,7 +101,11 @@ def render_pdf(
         ) from exc
     if completed.returncode != 0 or not completed.stdout.startswith(b"%PDF"):
         detail = completed.stderr.decode(errors="replace").strip().splitlines()
-        if any("MemoryError" in line for line in detail):
+        # Out of the memory limit: a MemoryError in Python, or ENOMEM from the
+        # system when the limit is reached while a library is mapped in.
+        if any(
+            "MemoryError" in line or "Cannot allocate memory" in line for line in detail
+        ):
             raise PdfRenderError(
                 f"Het maken van de PDF had meer dan {memory_mb} MB geheugen nodig en "
                 "is afgebroken."
